@@ -1,0 +1,1 @@
+"""Checks of a daemon.json file: syntax, engine acceptance, good practice, in force."""
