@@ -21,6 +21,11 @@ def bind(config: pytest.Config | None) -> None:
     _config = config
 
 
+def bound_config() -> pytest.Config | None:
+    """Return the config bound by the report plugin, or None outside a session."""
+    return _config
+
+
 def progress(config: pytest.Config | None, message: str) -> None:
     """Write one line to the terminal through pytest's terminal reporter, and log it.
 
