@@ -9,6 +9,7 @@ from mirrorcheck.config.engine_version import EngineVersion, parse_engine_versio
 from mirrorcheck.config.findings import Finding
 from mirrorcheck.config.parsing import parse_document
 from mirrorcheck.config.practice_rules import PRACTICE_CHECKS
+from mirrorcheck.config.redaction import register_url_credentials
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,18 @@ def evaluate(daemon_json_text: str, engine_version: EngineVersion | str) -> list
     if parsed.document is None:
         return findings
 
+    _register_credentials(parsed.document)
     for check in ENGINE_CHECKS + PRACTICE_CHECKS:
         findings.extend(check(parsed.document, version))
     log.debug("evaluated daemon.json for dockerd %s: %d findings", version, len(findings))
     return findings
+
+
+def _register_credentials(document: dict) -> None:
+    # Registered before any check runs, so no message, log line or report can show them.
+    for key in ("registry-mirrors", "insecure-registries"):
+        entries = document.get(key)
+        if isinstance(entries, list):
+            for entry in entries:
+                if isinstance(entry, str):
+                    register_url_credentials(entry)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from mirrorcheck.config.engine_rules import builtin_log_drivers
 from mirrorcheck.config.engine_version import EngineVersion
 from mirrorcheck.config.findings import Finding, Severity
 from mirrorcheck.config.mirror_url import (
@@ -135,14 +136,27 @@ def check_mirror_count(document: dict, version: EngineVersion) -> list[Finding]:
             "nothing fails over when Docker Hub is slow, rate-limited or down.",
             'add a private pull-through cache and a second mirror, e.g. "registry-mirrors": '
             '["https://cache.internal.example", "https://mirror.gcr.io"]', "registry-mirrors")]
-    if len({normalise_mirror(entry) for entry in mirrors}) == 1:
+    usable = _usable_mirrors(mirrors)
+    if len({normalise_mirror(entry) for entry in usable}) == 1:
         return [_finding(
             Severity.WARNING, "single-mirror",
-            f'registry-mirrors has one mirror, "{mirrors[0]}": it is a single point of '
-            "failure, and when it fails every pull falls back to Docker Hub alone.",
+            f'registry-mirrors has one usable mirror, "{usable[0]}": it is a single point '
+            "of failure, and when it fails every pull falls back to Docker Hub alone.",
             "add a second mirror or a private pull-through cache before or after it",
-            mirrors[0])]
+            usable[0])]
     return []
+
+
+def _usable_mirrors(mirrors: list[str]) -> list[str]:
+    # Docker Hub itself and retired public mirrors give no failover.
+    retired = load_public_mirrors()
+    usable = []
+    for entry in mirrors:
+        url = _parsed(entry)
+        if url is None or url.hostname in DOCKER_HUB_HOSTS or url.hostname in retired:
+            continue
+        usable.append(entry)
+    return usable
 
 
 def _json_file_rotation_missing(options: dict) -> bool:
@@ -193,6 +207,23 @@ def check_log_opts_values(document: dict, version: EngineVersion) -> list[Findin
     return findings
 
 
+def check_log_driver(document: dict, version: EngineVersion) -> list[Finding]:
+    """Reject a log driver that is neither built in nor likely a plugin name."""
+    driver = document.get("log-driver")
+    drivers = builtin_log_drivers(version)
+    if not isinstance(driver, str) or driver in drivers or "/" in driver:
+        return []
+    # dockerd 20.10.24 starts with an unknown driver name, but creating any container that
+    # uses the default driver fails until a logging plugin of that name is installed.
+    return [_finding(
+        Severity.ERROR, "log-driver-unknown",
+        f'log-driver "{driver}" is not a built-in driver of dockerd {version}: dockerd starts, '
+        "but every container that uses the default log driver fails to start unless a "
+        "logging plugin of that name is installed.",
+        f"use one of {', '.join(sorted(drivers))}, or install the plugin and give its full "
+        "name (e.g. \"vendor/plugin:tag\")", "log-driver")]
+
+
 def check_live_restore(document: dict, version: EngineVersion) -> list[Finding]:
     """Warn when live-restore is off: applying a daemon.json change then stops containers."""
     if document.get("live-restore") is True:
@@ -225,6 +256,7 @@ PRACTICE_CHECKS = (
     check_mirror_count,
     check_log_rotation,
     check_log_opts_values,
+    check_log_driver,
     check_live_restore,
     check_max_concurrent_zero,
 )
