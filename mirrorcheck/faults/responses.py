@@ -48,7 +48,7 @@ def _error_body(code: str, message: str, detail: object = None) -> bytes:
     error: dict[str, object] = {"code": code, "message": message}
     if detail is not None:
         error["detail"] = detail
-    return json.dumps({"errors": [error]}).encode() + b"\n"
+    return json.dumps({"errors": [error]}, separators=(",", ":")).encode() + b"\n"
 
 
 def _registry_error(status: int, code: str, message: str, detail: object = None,
@@ -62,10 +62,12 @@ def _registry_error(status: int, code: str, message: str, detail: object = None,
 
 
 def _manifest_unknown(name: str, reference: str) -> Respond:
-    # distribution 2.8 puts the repository and tag (or digest) in the detail.
-    key = "Revision" if ":" in reference else "Tag"
-    return _registry_error(404, "MANIFEST_UNKNOWN", "manifest unknown",
-                           {"Name": name, key: reference})
+    # The detail as distribution 2.8.2 sends it: the tag alone, or repository and digest.
+    if ":" in reference:
+        detail: dict[str, str] = {"Name": name, "Revision": reference}
+    else:
+        detail = {"Tag": reference}
+    return _registry_error(404, "MANIFEST_UNKNOWN", "manifest unknown", detail)
 
 
 def _rate_limited(client_ip: str) -> Respond:
