@@ -15,10 +15,9 @@ from pathlib import Path
 
 from mirrorcheck.errors import LabError
 from mirrorcheck.lab.dockerd import DaemonLayout, DaemonProcess, engine_version, split_lab_owned
+from mirrorcheck.lab.run import current_run
 
 log = logging.getLogger(__name__)
-
-TRIAL_ROOT = Path("/run/mirrorcheck/trials")
 
 
 @dataclass(frozen=True)
@@ -45,8 +44,7 @@ def _trial_text(daemon_json_text: str) -> str:
 
 def try_start(daemon_json_text: str, timeout: float = 30.0) -> EngineVerdict:
     """Start the host's dockerd with the given daemon.json text and report whether it started."""
-    TRIAL_ROOT.mkdir(parents=True, exist_ok=True)
-    root = Path(tempfile.mkdtemp(prefix="t-", dir=TRIAL_ROOT))
+    root = Path(tempfile.mkdtemp(prefix="trial-", dir=current_run().directory))
     daemon = DaemonProcess(DaemonLayout(root=root, config_text=_trial_text(daemon_json_text)))
     try:
         try:
