@@ -18,7 +18,9 @@ markers =
 """
 
 CONFIG_SUITE = f'''
+import json
 import logging
+import os
 
 import pytest
 
@@ -40,6 +42,11 @@ def test_mirrors_are_not_docker_hub(results):
         text='{{"registry-mirrors": ["https://127.0.0.1:5999", "https://127.0.0.1:6000"]}}\\n')
     log.warning("checked mirror %s", MIRROR_URL)
     print("mirror under test:", MIRROR_URL)
+
+    with open(os.path.join(os.environ["DOCKER_CONFIG"], "config.json")) as file:
+        auths = json.load(file)["auths"]
+    print("docker config auth", auths["127.0.0.1:5999"]["auth"])
+    log.info("identity token %s", auths["127.0.0.1:6000"]["identitytoken"])
 
 
 def test_mirror_urls_carry_no_credentials():
