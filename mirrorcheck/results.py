@@ -98,7 +98,7 @@ class BenchmarkFigure:
 
 @dataclass(frozen=True)
 class Environment:
-    """Where the run happened and which daemon.json it tested."""
+    """The run's host and engine, and the daemon.json it tested."""
 
     host: str = ""
     engine_version: str = ""

@@ -1,7 +1,7 @@
 """HTML sections the report plugin puts into pytest-html's summary: verdict, suites, matrix, charts.
 
-Every function returns a string of HTML built from the results store and the test outcomes;
-every text is escaped here, and was redacted when it was recorded.
+Every function returns a string of HTML built from the results store and the test outcomes.
+Texts are escaped here. They were redacted when they were recorded.
 """
 
 from __future__ import annotations

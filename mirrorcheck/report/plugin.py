@@ -34,7 +34,7 @@ OUTCOMES_KEY = pytest.StashKey[Outcomes]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    # Same description as mirrorcheck.plugin, because whichever plugin asks first names the group.
+    # Same description as mirrorcheck.plugin, because the first plugin to create the group names it.
     group = parser.getgroup("mirrorcheck", "mirrorcheck: Docker registry mirror checks")
     group.addoption(
         "--reports-dir", dest="mirrorcheck_reports_dir", default=None,
@@ -85,7 +85,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def results(pytestconfig: pytest.Config) -> Results:
-    """The session's results store, which the report and summary.json read."""
+    """Return the session's results store, which the report and summary.json read."""
     return results_of(pytestconfig)
 
 

@@ -1,10 +1,12 @@
 """Redaction of secrets from every text that reaches the reports.
 
-One function, `redact`, removes four kinds of secret: credentials in URLs (`user:pass@`),
-the values of `auth`, `password`, `identitytoken` and `registrytoken` in a docker config
-(as JSON or as a Python repr), `Bearer` and `Basic` authorization values, and any literal
-value registered with `register_secret` (for example a password taken apart from a URL, or
-the decoded form of a docker config `auth`).
+One function, `redact`, removes four kinds of secret. The first is credentials in URLs
+(`user:pass@`). The second is the value of a secret key such as `auth`, `password` or
+`identitytoken`, written as JSON, as a Python repr or as `key=value`. The third is a `Bearer`
+or `Basic` authorization value. The last is any literal value registered with
+`register_secret`, for example a password taken from a URL or the decoded docker config `auth`.
+
+NOTE: any user info in a URL is masked, also a harmless one such as `ssh://git@host`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import binascii
 import re
 import threading
 import urllib.parse
-from collections.abc import Iterable
 
 MASK = "***"
 
@@ -69,7 +70,7 @@ def register_url_credentials(url: str) -> None:
 
 
 def clear_registered_secrets() -> None:
-    """Forget the registered literal values; a new test session starts from none."""
+    """Forget the registered literal values, so that a new test session starts from none."""
     with _secrets_lock:
         _secrets.clear()
 
@@ -103,6 +104,3 @@ def redact_value(value: object) -> object:
         return type(value)(redact_value(item) for item in value)
     return value
 
-
-def redact_all(texts: Iterable[str]) -> tuple[str, ...]:
-    return tuple(redact(text) for text in texts)

@@ -74,7 +74,7 @@ MIRROR_URL = "{MIRROR_URL}"
 @pytest.mark.gate
 @pytest.mark.parametrize("target", [MIRROR_URL])
 def test_ping_answers_200_or_401(results, target):
-    """GET /v2/ answers 200 or 401 with a usable challenge."""
+    """GET /v2/ returns 200 or 401 with a usable challenge."""
     results.record_conformance(target, "ping", "pass",
                                rate_limit={{"RateLimit-Limit": "100;w=21600"}})
 

@@ -6,7 +6,7 @@ import struct
 import zlib
 from html.parser import HTMLParser
 
-import chromium
+import report_chromium as chromium
 import pytest
 
 pytestmark = pytest.mark.skipif(not chromium.available(),

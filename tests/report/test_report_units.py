@@ -9,7 +9,7 @@ import sys
 import threading
 
 import pytest
-from conftest import run_session, write_inputs, write_suites
+from synthetic_session import run_session, write_inputs, write_suites
 
 from mirrorcheck.options import PROJECT_ROOT
 from mirrorcheck.report import redact as redact_module
