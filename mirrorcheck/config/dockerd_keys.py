@@ -63,8 +63,8 @@ def known_keys(version: EngineVersion) -> frozenset[str]:
         if version.at_least(*since):
             keys |= set(added.split())
             keys -= set(removed.split())
-    # NOTE: only the 20.10 list is checked against a real engine here; keys added after 20.10
-    # other than the proxy options are missing, so a newer file may get a false "unknown key".
+    # NOTE: only the 20.10 list is checked against a real engine. Keys added after 20.10,
+    # except the proxy options, are missing, so a newer file may get a false "unknown key".
     return frozenset(keys)
 
 

@@ -184,8 +184,8 @@ def check_log_opts(document: dict, version: EngineVersion) -> list[Finding]:
     if allowed is None:
         # NOTE: the options of the other drivers are not checked here.
         return []
-    # NOTE: releases after 24.0 also let the local driver take labels, env and tag; they
-    # are accepted from 25.0 on here without a check against such an engine.
+    # NOTE: newer releases also let the local driver take labels, env and tag. The first such
+    # release is assumed to be 25.0, which no engine here has confirmed.
     if driver == "local" and version.at_least(25):
         allowed = allowed | {"labels", "labels-regex", "env", "env-regex", "tag"}
 

@@ -1,4 +1,4 @@
-"""How Go's encoding/json treats a daemon.json value decoded into dockerd's typed fields."""
+"""Type checks of daemon.json values as Go's encoding/json decodes them into dockerd's fields."""
 
 from __future__ import annotations
 

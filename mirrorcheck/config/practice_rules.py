@@ -127,7 +127,7 @@ def check_mirror_transport(document: dict, version: EngineVersion) -> list[Findi
 
 
 def check_mirror_count(document: dict, version: EngineVersion) -> list[Finding]:
-    """Warn when no mirror or a single mirror stands before Docker Hub."""
+    """Warn when no mirror or a single usable mirror comes before Docker Hub."""
     mirrors = _mirror_strings(document)
     if not mirrors:
         return [_finding(
