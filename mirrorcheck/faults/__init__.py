@@ -14,7 +14,8 @@ Kinds (`Kind`, or its string value):
 - blackhole: iptables DROP of packets to target ip:port in the namespace's OUTPUT chain.
 - refused: iptables REJECT with a TCP reset, so connecting fails at once.
 - unresolvable: the hop's name is commented out of hosts_file, in place, and put back on
-  exit. Go's built-in resolver may keep the old answer for GO_HOSTS_CACHE_SECONDS.
+  exit. A client using Go's built-in resolver may keep resolving the name for up to
+  GO_HOSTS_CACHE_SECONDS after either change.
 - stall: the ping (GET /v2/) is forwarded; every other request is held unanswered until
   the outage ends.
 - http-503, http-429, manifest-unknown: registry error responses (see

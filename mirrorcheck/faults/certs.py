@@ -1,4 +1,4 @@
-"""Certificates the fault proxy presents: signed by the lab CA, or by a CA nobody trusts."""
+"""Certificates the fault proxy presents: signed by the lab CA, or by a CA no client trusts."""
 
 from __future__ import annotations
 

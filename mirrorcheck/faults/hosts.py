@@ -1,7 +1,7 @@
 """Hiding a name from a hosts file in place, and putting it back.
 
-The file is rewritten in place (same inode) because the daemon under test sees it through a
-bind mount, and a rename would leave the mount on the old file. A hidden line stays in the
+The file is rewritten in place (same inode) because the daemon under test reads it through a
+bind mount, which stays on the old file after a rename. A hidden line stays in the
 file as a comment that starts with the run's marker, so a sweep can restore it even after
 the process that hid it died.
 """
@@ -15,9 +15,9 @@ from mirrorcheck.faults.model import COMMENT_PREFIX, FaultError
 
 log = logging.getLogger(__name__)
 
-# A client that resolves with Go's built-in resolver (net package, hosts.go) re-reads the
-# hosts file only when its 5 s cache expires and the file's mtime or size changed, so it may
-# still resolve a hidden name for up to this long. glibc reads the file on every lookup.
+# Go's built-in resolver (net/hosts.go, cacheMaxAge) caches the hosts file for 5 s and then
+# re-reads it if its mtime or size changed. So a Go client may resolve a hidden name for up
+# to this long. glibc reads the file on every lookup.
 GO_HOSTS_CACHE_SECONDS = 5.0
 
 

@@ -70,8 +70,8 @@ def reset_unproxied_rule(hop: Hop, comment: str) -> Rule:
 
     nat rules see only the first packet of a connection, so a keep-alive connection opened
     before the outage would still reach the hop directly. Redirected connections no longer
-    match here, because their destination is already rewritten to 127.0.0.1 when the filter
-    table sees them, and the proxy's own connections carry PROXY_MARK.
+    match here, because their destination is already rewritten to 127.0.0.1 by the time the
+    filter table checks them, and the proxy's own connections carry PROXY_MARK.
     """
     return Rule("filter", "OUTPUT", (*_hop_match(hop), *_not_proxy(), *_tag(comment),
                                      "-j", "REJECT", "--reject-with", "tcp-reset"))

@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class ActiveOutage:
-    """What an outage installed, returned by `with outage(...) as active`."""
+    """The rules, proxy and hosts edit of one outage, as `with outage(...) as a` returns them."""
 
     kind: Kind
     netns: NetNamespace
@@ -116,9 +116,9 @@ def outage(kind: str | Kind, netns: NetNamespace, target: Hop, *,
     """Install the outage kind for clients in netns reaching target, and remove it on exit.
 
     Exit removes every rule, the proxy and the hosts edits, also when the block raised or
-    installing failed halfway. When a removal fails, the rest is still removed; then
-    FaultError is raised, unless the block raised first (that error propagates and the
-    removal error is logged).
+    installing failed halfway. A failed removal does not stop the others. Afterwards it
+    raises FaultError, unless the block raised first: then the block's error propagates
+    and the removal error is only logged.
     """
     kind = parse_kind(kind)
     validate_run_id(run_id)

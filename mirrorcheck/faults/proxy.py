@@ -1,4 +1,4 @@
-"""The HTTP fault proxy: a process that stands in front of one hop and applies one fault.
+"""The HTTP fault proxy: a process in front of one hop that applies one fault.
 
 Run as `python -m mirrorcheck.faults.proxy --run-id ID`, inside the client's network
 namespace, with its configuration as one JSON object on stdin (it carries the lab CA key,
@@ -46,7 +46,7 @@ HOP_BY_HOP = frozenset({
 
 @dataclass(frozen=True)
 class ProxyConfig:
-    """What the parent sends on stdin."""
+    """Configuration the parent sends on stdin, as one JSON object."""
 
     run_id: str
     kind: Kind
@@ -181,7 +181,7 @@ class FaultHandler(http.server.BaseHTTPRequestHandler):
         if length:
             return self.rfile.read(int(length))
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            # NOTE: pulls send no request body; a chunked upload is answered, not forwarded.
+            # NOTE: pulls send no request body, so a chunked upload gets 501 and is not forwarded.
             self.send_fault(Respond(501, b"chunked request bodies are not supported\n"))
             return None
         return b""
@@ -252,7 +252,7 @@ class FaultHandler(http.server.BaseHTTPRequestHandler):
 
 
 class FaultServer(http.server.ThreadingHTTPServer):
-    """Threaded server that holds the proxy's configuration and TLS contexts."""
+    """Threaded server with the proxy's configuration and TLS contexts."""
 
     daemon_threads = True
 

@@ -59,7 +59,8 @@ class ProxyProcess:
     def start(self) -> int:
         """Start the proxy, wait for its READY line and return the port it listens on."""
         argv = self.netns.command([sys.executable, "-m", PROXY_MODULE, "--run-id", self.run_id])
-        # An unlinked file: nothing stays on disk, and the proxy never blocks on a full pipe.
+        # An unlinked temporary file leaves nothing on disk, and unlike an unread pipe it never
+        # fills up and blocks the proxy's logging.
         self.log_file = tempfile.TemporaryFile(prefix="mirrorcheck-proxy-")
         environment = {**os.environ, "PYTHONPATH": os.pathsep.join(
             filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}

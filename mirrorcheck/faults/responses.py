@@ -1,4 +1,4 @@
-"""What the fault proxy does with each request: forward it, answer with an error, or stall."""
+"""What the fault proxy does with each request: forward it, reply with an error, or stall."""
 
 from __future__ import annotations
 
@@ -28,12 +28,12 @@ class Forward:
 
 @dataclass(frozen=True)
 class Stall:
-    """Read the request and never answer it."""
+    """Read the request and send no response."""
 
 
 @dataclass(frozen=True)
 class Respond:
-    """Answer at once with this status, these headers and this body."""
+    """Reply at once with this status, these headers and this body."""
 
     status: int
     body: bytes

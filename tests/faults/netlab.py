@@ -124,7 +124,7 @@ class NetLab:
             self.cleanups.append(lambda name=name: run(["ip", "netns", "del", name]))
             run(["ip", "-n", name, "link", "set", "lo", "up"])
         client_end, server_end = f"mcf{self.suffix}c", f"mcf{self.suffix}s"
-        # Created inside the client namespace, so the host's namespace never holds an end.
+        # Created inside the client namespace, so no end of the pair is ever in the host's.
         run(["ip", "-n", self.client_ns, "link", "add", client_end, "type", "veth",
              "peer", "name", server_end, "netns", self.server_ns])
         for name, end, address in ((self.client_ns, client_end, CLIENT_IP),

@@ -180,10 +180,10 @@ def test_unknown_kind_rejected(lab: NetLab, run_id: str):
 
 
 def test_missing_namespace_rejected(run_id: str, tmp_path: Path):
-    gone = NetNamespace(str(tmp_path / "no-such-netns"))
+    missing_netns = NetNamespace(str(tmp_path / "no-such-netns"))
     hop = Hop(ip="10.213.200.2", port=443, tls=False, host_name="registry.mcf.test")
     with pytest.raises(FaultError, match="network namespace .* not found"):
-        with outage("refused", gone, hop, run_id=run_id):
+        with outage("refused", missing_netns, hop, run_id=run_id):
             pass
 
 
