@@ -113,12 +113,17 @@ class RegistryAuth(AuthBase):
         self.credentials = credentials
         self.timeout = timeout
         self._tokens: dict[tuple[str, str, str], _Token] = {}
+        self._tokens_by_scope: dict[str, _Token] = {}
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"RegistryAuth(credentials={self.credentials!r})"
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        # A token already issued for this scope is sent up front, which saves the 401 round trip.
+        cached = self._tokens_by_scope.get(scope_for(request) or "")
+        if cached is not None and cached.expires_at > time.monotonic():
+            request.headers["Authorization"] = f"Bearer {cached.value}"
         request.register_hook("response", self._answer_challenge)
         return request
 
@@ -134,6 +139,7 @@ class RegistryAuth(AuthBase):
         token = self._fetch_token(*key)
         with self._lock:
             self._tokens[key] = token
+            self._tokens_by_scope[scope] = token
         return token.value
 
     def _fetch_token(self, realm: str, service: str, scope: str) -> _Token:
