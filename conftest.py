@@ -1,3 +1,7 @@
-"""Root conftest: loads the mirrorcheck pytest plugin for the suites and the project's tests."""
+"""Root conftest: loads the mirrorcheck plugins for the suites and the project's tests."""
 
-pytest_plugins = ["mirrorcheck.plugin"]
+pytest_plugins = [
+    "mirrorcheck.plugin",
+    "mirrorcheck.lab.fixtures",
+    "mirrorcheck.report.plugin",
+]

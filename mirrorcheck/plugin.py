@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 
 import pytest
 
@@ -31,6 +32,18 @@ def pytest_configure(config: pytest.Config) -> None:
             "for example fixtures/daemon-json/recommended.json"
         )
     config.stash[SETTINGS_KEY] = settings
+    _stop_cleanly_on_sigterm()
+
+
+def _raise_keyboard_interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt(f"stopped by signal {signum}")
+
+
+def _stop_cleanly_on_sigterm() -> None:
+    # A CI runner cancels a job with SIGTERM; as KeyboardInterrupt, pytest still runs the
+    # fixture teardowns that remove the lab. SIGKILL cannot be caught: the next run sweeps.
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -21,7 +21,9 @@ from testcontainers.core.container import DockerContainer
 
 from mirrorcheck.errors import LabError
 from mirrorcheck.lab.dockerd import DaemonLayout, DaemonProcess
-from mirrorcheck.lab.netns import attach_name, netns_path, remove_default_route
+from mirrorcheck.lab.netns import (
+    attach_name, egress_packets_dropped, install_egress_guard, netns_path, remove_default_route,
+)
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +45,10 @@ class PullOutcome:
 class NamespaceHolder:
     """A sleeping container whose network namespace the daemon under test joins."""
 
-    def __init__(self, image: str, name: str, network: str, ip: str,
+    def __init__(self, image: str, name: str, network: str, ip: str, subnet: str,
                  extra_hosts: dict[str, str], labels: dict[str, str]) -> None:
         self.ip = ip
+        self.subnet = subnet
         self.container = (
             DockerContainer(image, name=name, command=[HOLDER_SLEEP_SECONDS])
             .with_kwargs(
@@ -59,7 +62,11 @@ class NamespaceHolder:
     def start(self, netns_name: str) -> None:
         self.container.start()
         remove_default_route(self.pid)
+        install_egress_guard(self.pid, self.subnet)
         attach_name(netns_name, self.pid)
+
+    def egress_packets_dropped(self) -> int:
+        return egress_packets_dropped(self.pid)
 
     @property
     def id(self) -> str:

@@ -204,6 +204,7 @@ def _registry_spec(lab: Lab, endpoint: Endpoint, network_name: str, holder_id: s
         labels=lab.run.labels, pki_dir=lab.directory / "pki",
         storage_dir=lab.directory / "storage" / endpoint.name, ca_bundle=lab.ca_bundle,
         upstream=upstream_for(endpoint), extra_hosts=lab.topology.hosts_entries(),
+        subnet=str(lab.topology.subnet),
     )
     if endpoint.loopback:
         spec.network_mode = f"container:{holder_id}"
@@ -254,7 +255,8 @@ def _start(lab: Lab) -> None:
     _write_pki(lab)
 
     holder = NamespaceHolder(lab.config.registry_image, f"{network_name}-dut", network_name,
-                             topology.holder_ip, topology.hosts_entries(), lab.run.labels)
+                             topology.holder_ip, str(topology.subnet), topology.hosts_entries(),
+                             lab.run.labels)
     lab.cleanup.callback(holder.remove)
     lab.cleanup.callback(remove_netns_names, f"{network_name}-dut")
     timeout = lab.config.start_timeout

@@ -42,3 +42,30 @@ def attach_name(name: str, pid: int) -> None:
                             capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise LabError(f"'ip netns attach {name} {pid}' failed: {result.stderr.strip()}")
+
+
+EGRESS_GUARD_COMMENT = "mirrorcheck-egress-guard"
+
+
+def install_egress_guard(pid: int, lab_subnet: str) -> None:
+    """Drop and count every packet that is not for loopback or the lab subnet.
+
+    The namespace has no default route already; the guard makes any leak that a future route
+    or a misconfiguration would allow visible as a non-zero counter instead of traffic.
+    """
+    rules = (
+        ["-o", "lo", "-j", "ACCEPT"],
+        ["-d", lab_subnet, "-j", "ACCEPT"],
+        ["-m", "comment", "--comment", EGRESS_GUARD_COMMENT, "-j", "DROP"],
+    )
+    for rule in rules:
+        run_in(pid, ["iptables", "-w", "-A", "OUTPUT", *rule])
+
+
+def egress_packets_dropped(pid: int) -> int:
+    """Return how many packets the egress guard of pid's namespace has dropped."""
+    listing = run_in(pid, ["iptables", "-w", "-L", "OUTPUT", "-v", "-x", "-n"]).stdout
+    for line in listing.splitlines():
+        if EGRESS_GUARD_COMMENT in line:
+            return int(line.split()[0])
+    raise LabError(f"no egress guard found in the network namespace of pid {pid}")

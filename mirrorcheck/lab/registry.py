@@ -16,7 +16,7 @@ from docker.types import EndpointConfig
 from testcontainers.core.container import DockerContainer
 
 from mirrorcheck.errors import LabError
-from mirrorcheck.lab.netns import remove_default_route
+from mirrorcheck.lab.netns import install_egress_guard, remove_default_route
 from mirrorcheck.lab.topology import DOCKER_HUB_URL, Endpoint
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ class RegistrySpec:
     network_mode: str | None = None
     extra_hosts: dict[str, str] = field(default_factory=dict)
     upstream: str | None = None
+    subnet: str | None = None
 
 
 def registry_environment(spec: RegistrySpec) -> dict[str, str]:
@@ -114,10 +115,15 @@ class LabRegistry:
         """Create and start the container (its readiness is awaited separately)."""
         self.container = self._container_definition()
         self.container.start()
-        if not self.endpoint.loopback:
-            remove_default_route(self.pid)
+        self._isolate()
         log.info("started %s (%s) as %s at %s", self.name, self.endpoint.url,
                  self.spec.container_name, self.host_url)
+
+    def _isolate(self) -> None:
+        # A loopback mirror shares the holder's namespace, which the holder isolates.
+        if not self.endpoint.loopback:
+            remove_default_route(self.pid)
+            install_egress_guard(self.pid, self.spec.subnet)
 
     @property
     def wrapped(self):
@@ -190,8 +196,7 @@ class LabRegistry:
         so a mirror restarted during a hub outage is expected to stay down.
         """
         self.wrapped.start()
-        if not self.endpoint.loopback:
-            remove_default_route(self.pid)
+        self._isolate()
         try:
             self.wait_until_ready(timeout)
             return True

@@ -8,6 +8,7 @@ named network namespaces, and the directory itself.
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import logging
 import os
@@ -62,8 +63,15 @@ def _new_run() -> Run:
     fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
     lock_file.write(str(os.getpid()))
     lock_file.flush()
+    # By the time the interpreter exits, fixtures and context managers have removed the labs.
+    atexit.register(shutil.rmtree, directory, True)
     log.info("run %s in %s", run_id, directory)
     return Run(id=run_id, directory=directory, lock_file=lock_file)
+
+
+def run_id_of(name: str) -> str:
+    """Return the run id that starts a lab resource name ("mc-1a2b3c4d-0042-dut")."""
+    return "-".join(name.split("-")[:2])
 
 
 def run_is_alive(directory: Path) -> bool:
@@ -90,7 +98,7 @@ def dead_run_ids(client: docker.DockerClient) -> set[str]:
     for network in client.networks.list(filters={"label": RUN_LABEL}):
         candidates.add(network.attrs["Labels"][RUN_LABEL])
     if NETNS_ROOT.exists():
-        candidates |= {p.name.split("-dut")[0] for p in NETNS_ROOT.glob(NAME_PREFIX + "*")}
+        candidates |= {run_id_of(p.name) for p in NETNS_ROOT.glob(NAME_PREFIX + "*")}
     return {run_id for run_id in candidates if not run_is_alive(RUNS_ROOT / run_id)}
 
 
