@@ -113,16 +113,21 @@ def _config(architecture: str, diff_ids: list[str], media_type: str) -> Blob:
     return Blob(media_type, json.dumps(config, sort_keys=True).encode())
 
 
-def _platform_manifest(image: SyntheticImage, architecture: str, layer_size: int, oci: bool) -> Blob:
-    layer_bytes, diff_id = _layer(layer_size, f"{image.repository.replace('/', '-')}-{architecture}")
-    layer = Blob(OCI_LAYER if oci else DOCKER_LAYER, layer_bytes)
-    config = _config(architecture, [diff_id], OCI_CONFIG if oci else DOCKER_CONFIG)
-    image.blobs += [layer, config]
+def _platform_manifest(image: SyntheticImage, architecture: str, layer_size: int, oci: bool,
+                       layer_count: int = 1) -> Blob:
+    layers, diff_ids = [], []
+    for number in range(layer_count):
+        label = f"{image.repository.replace('/', '-')}-{architecture}-{number}"
+        layer_bytes, diff_id = _layer(layer_size, label)
+        layers.append(Blob(OCI_LAYER if oci else DOCKER_LAYER, layer_bytes))
+        diff_ids.append(diff_id)
+    config = _config(architecture, diff_ids, OCI_CONFIG if oci else DOCKER_CONFIG)
+    image.blobs += [*layers, config]
     manifest = {
         "schemaVersion": 2,
         "mediaType": OCI_MANIFEST if oci else DOCKER_MANIFEST,
         "config": config.descriptor(),
-        "layers": [layer.descriptor()],
+        "layers": [layer.descriptor() for layer in layers],
     }
     return Blob(manifest["mediaType"], json.dumps(manifest, indent=3).encode())
 
@@ -139,11 +144,16 @@ def _multi_platform(image: SyntheticImage, layer_size: int, oci: bool) -> None:
     image.manifests.append(Blob(media_type, json.dumps(index, indent=3).encode()))
 
 
-def build_image(repository: str, tag: str, layer_size: int, kind: str) -> SyntheticImage:
-    """Build one synthetic image; kind is 'docker', 'docker-list' or 'oci-index'."""
+def build_image(repository: str, tag: str, layer_size: int, kind: str,
+                layer_count: int = 1) -> SyntheticImage:
+    """Build one synthetic image; kind is 'docker', 'docker-list' or 'oci-index'.
+
+    layer_count applies to 'docker' images; the multi-platform kinds get one layer a platform.
+    """
     image = SyntheticImage(repository=repository, tag=tag)
     if kind == "docker":
-        image.manifests.append(_platform_manifest(image, host_architecture(), layer_size, oci=False))
+        image.manifests.append(_platform_manifest(image, host_architecture(), layer_size,
+                                                  oci=False, layer_count=layer_count))
     else:
         _multi_platform(image, layer_size, oci=kind == "oci-index")
     return image

@@ -132,12 +132,23 @@ class Lab:
         self.daemon.remove_images()
 
     def push_image(self, repository: str, tag: str, kind: str = "docker",
-                   layer_size: int | None = None) -> str:
+                   layer_size: int | None = None, layer_count: int = 1) -> str:
         """Push a fresh synthetic image to the hub and return its manifest digest."""
-        image = synthetic.build_image(repository, tag, layer_size or self.config.layer_size, kind)
+        image = synthetic.build_image(repository, tag, layer_size or self.config.layer_size, kind,
+                                      layer_count)
         digest = push(self.hub.session, self.hub.host_url, image)
         self.images[f"{repository}:{tag}"] = image
         return digest
+
+    def clear_mirror_caches(self) -> None:
+        """Empty every mirror's cache: stop it, delete its storage, start it again."""
+        for mirror in self.mirrors:
+            mirror.stop()
+            shutil.rmtree(mirror.spec.storage_dir, ignore_errors=True)
+            mirror.spec.storage_dir.mkdir(parents=True)
+            if not mirror.restart(self.config.start_timeout):
+                raise LabError(f"mirror {mirror.name} did not come back after its cache was "
+                               f"emptied; last log lines:\n{mirror.log_tail()}")
 
     def close(self) -> None:
         """Remove every container, network, namespace, process and file of the lab."""
