@@ -149,6 +149,26 @@ class LocalRegistry:
         self.stop()
         shutil.rmtree(self.directory / f"{self.name}-data", ignore_errors=True)
 
+    def has_blob(self, digest: str) -> bool:
+        """Return whether the blob is committed to this registry's storage."""
+        algorithm, _, hex_digest = digest.partition(":")
+        path = (self.directory / f"{self.name}-data" / "docker" / "registry" / "v2" / "blobs"
+                / algorithm / hex_digest[:2] / hex_digest / "data")
+        return path.is_file()
+
+    def wait_for_blobs(self, digests: list[str], timeout: float = 10.0) -> None:
+        """Wait until every blob is in storage: a pull-through cache commits them after serving."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            missing = [digest for digest in digests if not self.has_blob(digest)]
+            if not missing:
+                return
+            time.sleep(0.05)
+        raise LocalRegistryError(
+            f"{self.name} did not store {missing} within {timeout:g} s of serving them; "
+            f"its log ends: {self.log_tail()}"
+        )
+
     def log_tail(self, lines: int = 5) -> str:
         if not self.log_path.exists():
             return "(no log)"
