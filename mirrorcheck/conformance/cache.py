@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class PullRecord:
-    """What one pull read: the digest the reference resolved to and every digest fetched."""
+    """Digests of one pull: the one the reference resolved to, and every one fetched."""
 
     reference: str
     digest: str = ""
@@ -74,7 +74,7 @@ def check_uncached_fails_with_status(client: RegistryClient, repository: str,
                                      identifier: str) -> int:
     """Request content the mirror never cached while its upstream is down; return the status.
 
-    The mirror must answer within the client's request timeout with an error status (4xx or
+    The mirror must respond within the client's request timeout with an error status (4xx or
     5xx) and a registry error body, so a client moves on to the next endpoint.
     """
     try:

@@ -1,6 +1,6 @@
 """Registry authentication: the challenge in `WWW-Authenticate` and the bearer token flow.
 
-A registry that wants a token answers 401 with
+A registry that requires a token responds with 401 and
 `WWW-Authenticate: Bearer realm="<token URL>",service="<name>",scope="<scope>"`. The client
 then GETs the realm with `service` and `scope` as query parameters, with Basic credentials
 when it has some and anonymously otherwise, and repeats the request with
@@ -24,7 +24,7 @@ from mirrorcheck.registry.errors import RegistryError
 
 log = logging.getLogger(__name__)
 
-# The token specification says a token without `expires_in` lasts 60 seconds.
+# The token specification states that a token without `expires_in` lasts 60 seconds.
 DEFAULT_TOKEN_LIFETIME = 60.0
 EXPIRY_MARGIN = 5.0
 
@@ -34,7 +34,7 @@ _REPOSITORY_PATH = re.compile(r"^/v2/(.+)/(?:manifests|blobs|tags)/")
 
 
 class ChallengeError(RegistryError):
-    """A 401 response carries no challenge the client can answer."""
+    """A 401 response carries no challenge the client can respond to."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ class _Token:
 
 
 class RegistryAuth(AuthBase):
-    """requests auth that answers registry challenges, anonymously or with credentials."""
+    """requests auth that responds to registry challenges, anonymously or with credentials."""
 
     def __init__(self, session: requests.Session, credentials: Credentials | None = None,
                  timeout: float = 30.0) -> None:

@@ -2,7 +2,7 @@
 
 It serves synthetic images over plain HTTP on 127.0.0.1 from memory: a Docker manifest list
 at `library/alpine:latest`, an OCI index at `library/nginx:alpine` and a Docker manifest at
-`library/python:3.11-slim`. With `require_token` it asks for a bearer token from its own
+`library/python:3.11-slim`. With `require_token` it requires a bearer token from its own
 `/token` realm, which checks `credentials` when given. With `redirect_blobs` it answers blob
 requests with a 307 to `/storage/<digest>`, which needs no token, as object stores do. Each fault breaks one behaviour that a
 check verifies; with no fault, every check passes.
@@ -18,7 +18,6 @@ import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from mirrorcheck.registry import mediatypes
 from mirrorcheck.testing.images import (
     SyntheticImage,
     SyntheticIndex,
@@ -115,9 +114,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _token(self) -> None:
         expected = self.server.credentials
         if expected is not None:
-            given = self.headers.get("Authorization", "")
-            wanted = "Basic " + base64.b64encode(f"{expected[0]}:{expected[1]}".encode()).decode()
-            if given != wanted:
+            received = self.headers.get("Authorization", "")
+            basic = "Basic " + base64.b64encode(f"{expected[0]}:{expected[1]}".encode()).decode()
+            if received != basic:
+                log.info("broken registry: rejected a token request with wrong credentials")
                 self._send(401, b'{"details":"invalid credentials"}',
                            {"Content-Type": "application/json"})
                 return
@@ -225,6 +225,3 @@ class BrokenRegistry:
     def __exit__(self, *exc_info) -> None:
         self.stop()
 
-
-# Media types the stand-in serves, for tests that walk them all.
-SERVED_MEDIA_TYPES = mediatypes.MANIFEST_TYPES

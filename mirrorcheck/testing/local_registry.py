@@ -1,7 +1,7 @@
 """Debian's docker-registry (distribution 2.8) run as a process on 127.0.0.1, for tests.
 
 Each registry gets its own storage and config in a directory the caller owns, TLS from a
-trustme CA, and a JSON log that tells which requests it served. A pull-through registry
+trustme CA, and a JSON log that records each request it served. A pull-through registry
 (`upstream_url`) trusts the CA through SSL_CERT_FILE, which Go reads on Linux.
 """
 
@@ -89,7 +89,7 @@ class LocalRegistry:
         return config
 
     def start(self, timeout: float = 30.0) -> "LocalRegistry":
-        """Start the process and wait until GET /v2/ answers, raising LocalRegistryError."""
+        """Start the process and wait until GET /v2/ responds, raising LocalRegistryError."""
         if not os.access(REGISTRY_BINARY, os.X_OK):
             raise LocalRegistryError(
                 f"{REGISTRY_BINARY} is missing; install Debian's docker-registry package"
@@ -114,7 +114,7 @@ class LocalRegistry:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise LocalRegistryError(
-                    f"{self.name} exited with status {self.process.returncode} before answering "
+                    f"{self.name} exited with status {self.process.returncode} before responding "
                     f"on {self.url}; its log ends: {self.log_tail()}"
                 )
             try:
@@ -127,7 +127,7 @@ class LocalRegistry:
             time.sleep(0.05)
         self.stop()
         raise LocalRegistryError(
-            f"{self.name} did not answer GET {self.url}/v2/ within {timeout:g} s (last: "
+            f"{self.name} did not respond to GET {self.url}/v2/ within {timeout:g} s (last: "
             f"{last_error}); its log ends: {self.log_tail()}"
         )
 

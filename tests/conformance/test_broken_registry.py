@@ -51,7 +51,7 @@ def subject_args(subject: str, client: RegistryClient, media_type: str) -> tuple
 
 
 def resolve_on_healthy(subject: str, media_type: str, require_token: bool) -> tuple:
-    """Resolve subjects with no fault in force, so only the check under test sees the fault."""
+    """Resolve subjects with no fault in force, so that only the check under test meets it."""
     with BrokenRegistry(require_token=require_token) as healthy:
         with RegistryClient(healthy.url) as client:
             return subject_args(subject, client, media_type)
@@ -97,7 +97,7 @@ def test_check_passes_without_faults(entry, require_token):
                     assert str(skip), f"{entry.name} was skipped without a reason"
 
 
-def test_wrong_digest_fails_sample_resolution_nowhere():
+def test_resolution_ignores_wrong_digest_headers():
     """Digests in headers are not trusted while resolving, so the checks see the fault."""
     with BrokenRegistry({Fault.WRONG_DIGEST}) as registry:
         with RegistryClient(registry.url) as client:

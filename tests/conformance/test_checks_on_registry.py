@@ -11,31 +11,29 @@ from mirrorcheck.registry import RegistryClient, mediatypes
 from tests.conformance.conftest import REFERENCES
 
 # distribution 2.8.2 in proxy mode wraps the upstream's 404 for an unknown manifest digest
-# in a 500 UNKNOWN error; an unknown tag gets a proper 404.
+# in a 500 UNKNOWN error. An unknown tag gets a proper 404.
 KNOWN_PROXY_FAULTS = {"unknown manifest digest returns MANIFEST_UNKNOWN"}
+
+
+def subjects_of(entry, client: RegistryClient) -> list[tuple]:
+    """Return the argument tuples an entry's check takes, after the client."""
+    samples = resolve_samples(client, REFERENCES)
+    assert samples.faults == []
+    if entry.subject == "client":
+        return [()]
+    if entry.subject == "repository":
+        return [(samples.repository,)]
+    if entry.subject == "blob":
+        return [(samples.repository, samples.blob())]
+    return [(samples.manifest(media_type),) for media_type in mediatypes.MANIFEST_TYPES]
 
 
 def run_entry(entry, client: RegistryClient) -> list[str]:
     """Run a catalog entry on every subject; return the skip reasons, raise on a failure."""
-    samples = resolve_samples(client, REFERENCES)
-    assert samples.faults == []
-    subjects = {
-        "client": [()],
-        "repository": [(samples.repository,)],
-        "blob": [(samples.repository, samples.blob())],
-    }
     skipped = []
-    for subject in subjects.get(entry.subject, [None]):
-        if subject is None:
-            media_subjects = [(media_type,) for media_type in mediatypes.MANIFEST_TYPES]
-            for (media_type,) in media_subjects:
-                try:
-                    entry.check(client, samples.manifest(media_type))
-                except pytest.skip.Exception as skip:
-                    skipped.append(str(skip))
-            continue
+    for arguments in subjects_of(entry, client):
         try:
-            entry.check(client, *subject)
+            entry.check(client, *arguments)
         except pytest.skip.Exception as skip:
             skipped.append(str(skip))
     return skipped

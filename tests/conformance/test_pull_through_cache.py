@@ -70,7 +70,7 @@ def test_cached_content_served_with_upstream_down(registry_pair):
     push_image(hub_client, REPOSITORY, "latest", build_multi_platform("offline", (4096,)))
     record = cache.check_pull_succeeds(mirror_client, REPOSITORY, "latest", "a cold cache")
     # distribution 2.8.2 stores a served blob by fetching it from the upstream a second time,
-    # in the background; an upstream that goes down before that leaves the cache without it.
+    # in the background. An upstream that goes down before that leaves the cache without it.
     mirror.wait_for_blobs(record.blobs)
 
     upstream.stop()
