@@ -26,20 +26,21 @@ log = logging.getLogger(__name__)
 NAMING_SUBNET = ipaddress.ip_network("10.214.0.0/24")
 
 
-def _planned_endpoint_names(config: pytest.Config) -> list[str]:
-    """Return the lab registry names the daemon.json under test gives: hub, mirror1, ..."""
+def _planned_mirror_names(config: pytest.Config) -> list[str]:
+    """Return the lab's names for the mirrors of the daemon.json under test: mirror1, ..."""
     document = daemon_json_module.load(settings_of(config).daemon_json)
-    topology = plan(document.mirrors, NAMING_SUBNET)
-    return ["hub", *(mirror.name for mirror in topology.mirrors)]
+    return [mirror.name for mirror in plan(document.mirrors, NAMING_SUBNET).mirrors]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Parametrize by critical image, lab endpoint and max-concurrent-downloads level."""
+    """Parametrize by critical image, lab mirror and max-concurrent-downloads level."""
     config = metafunc.config
     if "image" in metafunc.fixturenames:
         metafunc.parametrize("image", settings_of(config).images)
-    if "endpoint_name" in metafunc.fixturenames:
-        metafunc.parametrize("endpoint_name", _planned_endpoint_names(config))
+    if "mirror_name" in metafunc.fixturenames:
+        names = _planned_mirror_names(config)
+        # An empty list makes pytest skip the test, naming the empty parameter set.
+        metafunc.parametrize("mirror_name", names)
     if "concurrency" in metafunc.fixturenames:
         document = daemon_json_module.load(settings_of(config).daemon_json)
         levels = concurrency_levels(document.data)
