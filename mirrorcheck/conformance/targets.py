@@ -64,9 +64,25 @@ def live_targets(mirrors: tuple[str, ...], reference: str) -> list[Target]:
                    reference=reference) for url in mirrors]
 
 
+def mirror_entry(mirror) -> str:
+    """Return the daemon.json entry a lab mirror stands for (`.entry` or `.endpoint.entry`)."""
+    entry = getattr(mirror, "entry", None)
+    if entry is None:
+        entry = mirror.endpoint.entry
+    return str(entry)
+
+
 def lab_targets(lab, reference: str, images: tuple[str, ...]) -> list[Target]:
     """Targets for the lab's mirrors, named by their daemon.json entries."""
-    return [Target(name=mirror.entry, base_url=mirror.host_url,
+    return [Target(name=mirror_entry(mirror), base_url=mirror.host_url,
                    ca_bundle=str(lab.ca_bundle) if lab.ca_bundle else None,
                    reference=reference, images=tuple(images))
             for mirror in lab.mirrors]
+
+
+def skip_reason(lab, entry: str) -> str | None:
+    """Return why the lab built no mirror for a daemon.json entry, when it says so."""
+    for skipped in getattr(lab, "skipped", None) or ():
+        if str(skipped.entry) == entry:
+            return skipped.reason
+    return None

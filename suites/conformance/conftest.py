@@ -16,7 +16,7 @@ from mirrorcheck.conformance.outcomes import (  # noqa: F401  (hooks for this di
     pytest_runtest_makereport,
 )
 from mirrorcheck.conformance.samples import Samples, resolve_samples
-from mirrorcheck.conformance.targets import Target, lab_targets, live_targets
+from mirrorcheck.conformance.targets import Target, lab_targets, live_targets, skip_reason
 from mirrorcheck.errors import MirrorcheckError
 from mirrorcheck.plugin import settings_of
 from mirrorcheck.registry import RegistryClient, load_credentials, mediatypes
@@ -68,10 +68,14 @@ def conformance_targets(request: pytest.FixtureRequest, settings, live_run) -> l
 
 
 @pytest.fixture(scope="session")
-def target(request: pytest.FixtureRequest, conformance_targets: list[Target]) -> Target:
+def target(request: pytest.FixtureRequest, conformance_targets: list[Target],
+           live_run: bool) -> Target:
     for candidate in conformance_targets:
         if candidate.name == request.param:
             return candidate
+    reason = None if live_run else skip_reason(request.getfixturevalue("lab"), request.param)
+    if reason:
+        pytest.skip(f"the lab built no mirror for {request.param}: {reason}")
     known = [candidate.name for candidate in conformance_targets]
     raise MirrorcheckError(
         f"the lab has no mirror for the daemon.json entry {request.param!r}; its mirrors are "
