@@ -52,16 +52,21 @@ def peak_overlap(intervals: list[tuple[float, float]],
     return peak
 
 
-def daemon_blob_downloads(registry: str, entries: list[dict], daemon_ip: str, start: float,
-                          end: float) -> list[tuple[float, float]]:
-    """Return (start, end) of every blob GET by the daemon that completed from start to end.
+def daemon_layer_downloads(registry: str, entries: list[dict], daemon_ip: str,
+                           layers: set[str], start: float,
+                           end: float) -> list[tuple[float, float]]:
+    """Return (start, end) of every GET of a layer in layers by the daemon, from start to end.
 
-    entries are a lab registry's "response completed" log entries, as JSON objects.
+    entries are a lab registry's "response completed" log entries, as JSON objects. The
+    config blob is left out on purpose: dockerd 20.10 fetches it alongside the layers, outside
+    the max-concurrent-downloads limit.
     """
     intervals = []
     for entry in entries:
         request = parse_entry(registry, entry, {}, daemon_ip)
         if request.client != DAEMON or request.kind != "blob" or request.method != "GET":
+            continue
+        if request.path.rsplit("/", 1)[-1] not in layers:
             continue
         if not start <= request.time <= end:
             continue

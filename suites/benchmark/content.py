@@ -39,7 +39,7 @@ def split_image(image: str) -> tuple[str, str]:
 
 
 def platform_blobs(client: RegistryClient, repository: str, tag: str) -> list[Descriptor]:
-    """Return the config and layers this host's platform pulls, resolving an index first."""
+    """Return the config, then the layers, this host's platform pulls, resolving an index first."""
     top = client.get_manifest(repository, tag).manifest
     if not top.is_index:
         return top.blobs
@@ -57,6 +57,14 @@ def pull_size(endpoint: Endpoint, image: str) -> int:
     repository, tag = split_image(image)
     with RegistryClient(endpoint.url, str(endpoint.ca_bundle), endpoint.timeout) as client:
         return sum(blob.size for blob in platform_blobs(client, repository, tag))
+
+
+def layer_digests(endpoint: Endpoint, image: str) -> set[str]:
+    """Return the digests of the layers (not the config) this host's platform pulls."""
+    repository, tag = split_image(image)
+    with RegistryClient(endpoint.url, str(endpoint.ca_bundle), endpoint.timeout) as client:
+        blobs = platform_blobs(client, repository, tag)
+    return {blob.digest for blob in blobs[1:]}
 
 
 def fetch_image(endpoint: Endpoint, image: str) -> int:

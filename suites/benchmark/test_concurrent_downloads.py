@@ -16,8 +16,8 @@ from mirrorcheck import daemon_json as daemon_json_module
 from mirrorcheck.lab.lab import LOG_SETTLE_SECONDS
 
 from suites.benchmark import checks
-from suites.benchmark.concurrency import daemon_blob_downloads, peak_overlap
-from suites.benchmark.content import lab_endpoint, pull_size
+from suites.benchmark.concurrency import daemon_layer_downloads, peak_overlap
+from suites.benchmark.content import lab_endpoint, layer_digests, pull_size
 from suites.benchmark.figures import BYTES_PER_MB
 from suites.benchmark.recording import record_figures
 from suites.benchmark.rounds import PullRounds, start_warm
@@ -64,9 +64,10 @@ def test_max_concurrent_downloads(benchmark, concurrency_lab, concurrency, round
     checks.check_rounds_pulled(reports)
     checks.check_rounds_served_by(reports, mirror.name)
     checks.check_rounds_warm([report.requests for report in reports], mirror.name)
-    peak = _peak_downloads(lab, mirror, pulls)
+    hub = lab_endpoint(lab, "hub", settings.request_timeout)
+    peak = _peak_downloads(lab, mirror, pulls, layer_digests(hub, image))
     assert peak <= concurrency, (
-        f"expected at most {concurrency} blob downloads at once with max-concurrent-downloads="
+        f"expected at most {concurrency} layer downloads at once with max-concurrent-downloads="
         f"{concurrency}, but {mirror.name}'s access log shows {peak}; the daemon under test "
         "did not apply the daemon.json value"
     )
@@ -76,19 +77,18 @@ def test_max_concurrent_downloads(benchmark, concurrency_lab, concurrency, round
                    path=f"daemon via {mirror.name} ({mirror.endpoint.url}), "
                         f"max-concurrent-downloads={concurrency}, {layers} layers",
                    image=image, cache="warm",
-                   size_bytes=pull_size(lab_endpoint(lab, "hub", settings.request_timeout),
-                                        image),
+                   size_bytes=pull_size(hub, image),
                    measured=pulls.seconds)
 
 
-def _peak_downloads(lab, mirror, pulls: PullRounds) -> int:
-    """Return the most blob downloads the daemon ran at once in any round."""
+def _peak_downloads(lab, mirror, pulls: PullRounds, layers: set[str]) -> int:
+    """Return the most layer downloads the daemon ran at once in any round."""
     time.sleep(LOG_SETTLE_SECONDS)
     entries = mirror.access_log(since=pulls.outcomes[0].started_at)
     peak = 0
     for outcome in pulls.outcomes:
         end = outcome.started_at + outcome.seconds + LOG_SETTLE_SECONDS
-        intervals = daemon_blob_downloads(mirror.name, entries, lab.daemon.ip,
-                                          outcome.started_at, end)
+        intervals = daemon_layer_downloads(mirror.name, entries, lab.daemon.ip, layers,
+                                           outcome.started_at, end)
         peak = max(peak, peak_overlap(intervals))
     return peak
