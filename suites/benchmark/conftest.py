@@ -7,7 +7,6 @@ pytest inserts the directory of the root conftest.py (rootdir-relative, prepend 
 from __future__ import annotations
 
 import ipaddress
-import logging
 
 import pytest
 
@@ -19,8 +18,6 @@ from mirrorcheck.plugin import settings_of
 from mirrorcheck.report.progress import progress
 
 from suites.benchmark.suite_options import benchmark_rounds, concurrency_levels
-
-log = logging.getLogger(__name__)
 
 # Any private /24 serves: only the endpoint names of the plan are used, never its addresses.
 NAMING_SUBNET = ipaddress.ip_network("10.214.0.0/24")
@@ -61,8 +58,8 @@ def rounds() -> int:
 def benchmark_lab(lab_factory, daemon_json, pytestconfig) -> Lab:
     """A lab for the daemon.json under test, apart from the session lab of the other suites.
 
-    Benchmarks empty caches and refuse mirrors between rounds; in a lab of their own, no other
-    suite sees that state.
+    Benchmarks empty caches and refuse mirrors between rounds. In a lab of their own, that
+    state never reaches the checks of another suite.
     """
     progress(pytestconfig, f"starting the benchmark lab for {daemon_json.path}")
     lab = lab_factory(daemon_json)

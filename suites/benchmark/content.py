@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,8 +9,6 @@ from mirrorcheck.lab.images import docker_reference, host_architecture
 from mirrorcheck.lab.lab import Lab
 from mirrorcheck.registry import RegistryClient
 from mirrorcheck.registry.manifests import Descriptor, select_platform
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 
 from mirrorcheck.report.progress import progress
 from mirrorcheck.results import Results
 
 from suites.benchmark.figures import RoundFigures
-
-log = logging.getLogger(__name__)
 
 
 def round_durations(benchmark, measured: list[float]) -> list[float]:

@@ -49,8 +49,8 @@ def test_client_from_hub(benchmark, benchmark_lab, image, rounds, settings, resu
 
     benchmark.pedantic(fetches.fetch, rounds=rounds)
 
-    # The hub stores every image itself, so there is no cold state to set up; "warm"
-    # records that nothing had to be fetched from further upstream.
+    # The hub stores every image itself, so there is no cold state to set up. "warm" records
+    # that nothing was fetched from further upstream.
     record_figures(benchmark, results, pytestconfig, path="registry client to hub",
                    image=image, cache="warm", size_bytes=fetches.sizes[0],
                    measured=fetches.seconds)

@@ -6,7 +6,6 @@ runs, never asserted, because it depends on the machine.
 
 from __future__ import annotations
 
-import logging
 import os
 import subprocess
 import sys
@@ -16,8 +15,6 @@ import pytest
 
 from mirrorcheck.options import PROJECT_ROOT
 from mirrorcheck.report.progress import progress
-
-log = logging.getLogger(__name__)
 
 pytestmark = [pytest.mark.slow, pytest.mark.lab]
 
