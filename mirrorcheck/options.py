@@ -62,7 +62,7 @@ OPTIONS = (
            "(default: 60)", 60.0, float),
     Option("--pull-timeout", "MIRRORCHECK_PULL_TIMEOUT",
            "seconds after which a pull by the daemon under test is stopped and recorded as hung "
-           "(default: 150)", 150.0, float),
+           "(default: 75)", 75.0, float),
     Option("--failover-budget", "MIRRORCHECK_FAILOVER_BUDGET",
            "seconds a pull may take in a single-hop outage before the gate fails (default: 60)",
            60.0, float),
@@ -70,7 +70,7 @@ OPTIONS = (
            "seconds the registry client waits to connect and between bytes (default: 30)",
            30.0, float),
     Option("--workers", "MIRRORCHECK_WORKERS",
-           "fallback scenarios run at once, each in its own lab (default: 2)", 2, int),
+           "fallback scenarios run at once, each in its own lab (default: 4)", 4, int),
 )
 
 

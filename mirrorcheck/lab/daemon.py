@@ -21,6 +21,7 @@ from testcontainers.core.container import DockerContainer
 
 from mirrorcheck.errors import LabError
 from mirrorcheck.lab.dockerd import DaemonLayout, DaemonProcess
+from mirrorcheck.lab.registry import FAST_FAILING_DNS
 from mirrorcheck.lab.netns import (
     attach_name, egress_packets_dropped, install_egress_guard, netns_path, remove_default_route,
 )
@@ -55,7 +56,7 @@ class NamespaceHolder:
                 entrypoint=["/bin/sleep"], labels=labels, network=network,
                 networking_config={network: EndpointConfig(
                     docker.constants.DEFAULT_DOCKER_API_VERSION, ipv4_address=ip)},
-                extra_hosts=extra_hosts,
+                extra_hosts=extra_hosts, dns_opt=FAST_FAILING_DNS,
             )
         )
 

@@ -53,7 +53,7 @@ class LabConfig:
     images: tuple[str, ...]
     layer_size: int = 1 << 20
     start_timeout: float = 60.0
-    pull_timeout: float = 150.0
+    pull_timeout: float = 75.0
 
 
 @dataclass

@@ -55,6 +55,9 @@ def install_egress_guard(pid: int, lab_subnet: str) -> None:
     """
     rules = (
         ["-o", "lo", "-j", "ACCEPT"],
+        # A nat REDIRECT to a local fault proxy rewrites the destination to 127.0.0.1 but
+        # leaves the output interface the filter chain sees as eth0.
+        ["-d", "127.0.0.0/8", "-j", "ACCEPT"],
         ["-d", lab_subnet, "-j", "ACCEPT"],
         ["-m", "comment", "--comment", EGRESS_GUARD_COMMENT, "-j", "DROP"],
     )

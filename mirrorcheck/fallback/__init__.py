@@ -1,0 +1,1 @@
+"""The fallback suite's library: scenarios from the config, and running them on labs."""

@@ -1,0 +1,69 @@
+"""Running many scenarios at once, spread over several labs (one worker thread per lab)."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+
+from mirrorcheck.faults import Kind
+from mirrorcheck.fallback.runner import ScenarioResult, ScenarioRunner
+from mirrorcheck.fallback.scenarios import Scenario
+from mirrorcheck.lab.lab import Lab
+
+log = logging.getLogger(__name__)
+
+# Longest first, so the slow scenarios overlap instead of trailing at the end.
+EXPECTED_COST = {Kind.STALL: 4, Kind.BLACKHOLE: 3, Kind.UNRESOLVABLE: 2, Kind.SLOW: 2}
+
+
+def expected_cost(scenario: Scenario) -> int:
+    return max((EXPECTED_COST.get(kind, 1) for kind in scenario.kinds), default=0)
+
+
+def run_matrix(scenarios: list[Scenario], start_lab: Callable[[], Lab], images: tuple[str, ...],
+               pull_timeout: float, workers: int,
+               report: Callable[[ScenarioResult], None]) -> dict[str, ScenarioResult]:
+    """Run scenarios on up to `workers` labs and return their results by scenario id.
+
+    The baseline, when present, runs first on the first lab. `report` is called from the
+    worker threads as each scenario finishes.
+    """
+    pending: queue.Queue[Scenario] = queue.Queue()
+    ordered = sorted(scenarios, key=lambda s: (s.id != "baseline", -expected_cost(s)))
+    for scenario in ordered:
+        pending.put(scenario)
+
+    results: dict[str, ScenarioResult] = {}
+    errors: list[BaseException] = []
+    threads = [
+        threading.Thread(target=_work, name=f"fallback-lab-{number}",
+                         args=(pending, start_lab, images, pull_timeout, results, errors, report))
+        for number in range(max(1, min(workers, len(scenarios))))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors and not results:
+        raise errors[0]
+    return results
+
+
+def _work(pending: queue.Queue, start_lab: Callable[[], Lab], images: tuple[str, ...],
+          pull_timeout: float, results: dict, errors: list, report) -> None:
+    try:
+        runner = ScenarioRunner(start_lab(), images, pull_timeout)
+    except BaseException as error:  # the main thread re-raises it when no lab could start
+        log.error("a fallback lab could not start: %s", error)
+        errors.append(error)
+        return
+    while True:
+        try:
+            scenario = pending.get_nowait()
+        except queue.Empty:
+            return
+        result = runner.run(scenario)
+        results[scenario.id] = result
+        report(result)
