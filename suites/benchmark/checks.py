@@ -1,7 +1,7 @@
 """Checks that a round measured the path and cache state it claims, read from the access logs.
 
 A timing is only worth comparing across runs when every round went the same way: a "cold"
-round the mirror answered from its cache, or a "via mirror" round the hub served, would make
+round the mirror served from its cache, or a "via mirror" round the hub served, would make
 the figures describe another path.
 """
 

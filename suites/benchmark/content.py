@@ -1,4 +1,4 @@
-"""What one pull of an image transfers, fetched with the registry client as the daemon would."""
+"""Image content as one pull transfers it, fetched with the registry client as dockerd would."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from mirrorcheck.registry.manifests import Descriptor, select_platform
 
 @dataclass(frozen=True)
 class Endpoint:
-    """Where the registry client fetches from: a URL reachable from the host and its CA."""
+    """A lab registry as the registry client reaches it: a URL from the host, the CA, a timeout."""
 
     name: str
     url: str

@@ -14,7 +14,7 @@ def round_durations(benchmark, measured: list[float]) -> list[float]:
     """Return the durations pytest-benchmark timed, or measured when it timed nothing.
 
     With `--benchmark-disable`, pedantic mode runs the target once without timing it, so the
-    suite's own measurement of that round stands in.
+    suite's own measurement of that round is used instead.
     """
     if benchmark.stats is None:
         return list(measured)
