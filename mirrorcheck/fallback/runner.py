@@ -1,6 +1,6 @@
 """Running fallback scenarios on a lab: reset, break the hops, pull every image, heal.
 
-Each scenario starts from a known state: the daemon under test holds no image, and the mirror
+Each scenario starts from a known state: the daemon under test has no image, and the mirror
 caches are warm (every critical image pulled through them once) or, for a cold scenario,
 empty. The outages are installed for the duration of the pulls only, and whatever they left
 is listed afterwards, so a scenario that does not clean up fails its test.
@@ -24,8 +24,9 @@ from mirrorcheck.lab.pulls import PullReport
 
 log = logging.getLogger(__name__)
 
-# A mirror restarted during a hub outage either serves within this many seconds or not at all:
-# registry:2 in proxy mode exits at start-up when its upstream does not answer.
+# Seconds a mirror restarted during a hub outage gets to serve again. Whether registry:2 in
+# proxy mode starts without its upstream depends on its version and settings, so the
+# scenario records the result instead of assuming it.
 RESTART_WAIT_SECONDS = 10.0
 
 

@@ -20,7 +20,7 @@ HUB = "hub"
 # gate failures.
 FINDING_KINDS = frozenset({Kind.STALL, Kind.SLOW})
 # registry:2 sets no dial timeout towards its upstream (seen with distribution 2.8.2): with
-# the upstream blackholed, a mirror answers the daemon's ping and then stalls every tag.
+# the upstream blackholed, a mirror responds to the daemon's ping and then stalls every tag.
 UPSTREAM_FINDING_KINDS = FINDING_KINDS | {Kind.BLACKHOLE}
 MULTI_HOP_KIND = Kind.REFUSED
 
@@ -49,7 +49,7 @@ class OutageSpec:
 
 @dataclass(frozen=True)
 class Scenario:
-    """What to break, and how warm the caches are.
+    """A fallback scenario: the hops to break and how warm the caches are.
 
     category is 'baseline', 'gate' (a single-hop outage a daemon.json can survive) or
     'finding' (measured and reported, but no gate failure).
@@ -76,7 +76,7 @@ def hops(topology: Topology) -> list[HopSpec]:
     """Return every hop of the lab: daemon to hub, daemon to each mirror, mirror to hub.
 
     A loopback mirror shares the daemon's network namespace, so its link to the hub cannot
-    be cut apart from the daemon's own; the hub-down scenarios cover it.
+    be cut apart from the daemon's own. The hub-down scenarios cover it.
     """
     result = [HopSpec(DAEMON, mirror.name) for mirror in topology.mirrors]
     result.append(HopSpec(DAEMON, HUB))

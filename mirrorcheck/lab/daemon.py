@@ -1,8 +1,9 @@
 """The daemon under test: the host's dockerd with the daemon.json, inside the lab network.
 
-A holder container on the lab network owns the network namespace (and hosts any loopback
-mirror); dockerd joins it through nsenter, with the lab's hosts file and no resolver, and the
-default route removed, so every name it can resolve is a lab address and no packet can leave.
+A holder container on the lab network owns the network namespace, and any loopback mirror
+runs in it too. dockerd joins it through nsenter, with the lab's hosts file and no resolver.
+The default route is removed, so every name it can resolve is a lab address and no packet
+can leave.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ HOLDER_SLEEP_SECONDS = "2147483647"
 
 @dataclass
 class PullOutcome:
-    """What `docker pull` against the daemon under test did."""
+    """The result of one `docker pull` by the daemon under test."""
 
     image: str
     pulled: bool

@@ -19,6 +19,7 @@ from mirrorcheck.lab.run import sweep
 from mirrorcheck.options import Settings
 from mirrorcheck.provision.engine import engine_answers
 from mirrorcheck.provision.registry_image import ensure_registry_image
+from mirrorcheck.report.progress import progress
 
 log = logging.getLogger(__name__)
 
@@ -67,10 +68,22 @@ def lab_engine(settings: Settings) -> Iterator[tuple[docker.DockerClient, str]]:
 
 
 @pytest.fixture(scope="session")
-def lab_factory(settings: Settings, lab_engine) -> Iterator[Callable[..., Lab]]:
-    """Start labs for any daemon.json (a path, or a DaemonJson); all are closed at session end."""
+def lab_factory(settings: Settings, lab_engine, results) -> Iterator[Callable[..., Lab]]:
+    """Start labs for any daemon.json (a path, or a DaemonJson); all are closed at session end.
+
+    The notes of labs built from the daemon.json under test go to the report, once each.
+    """
     client, image = lab_engine
     stack = contextlib.ExitStack()
+    noted: set[tuple[str, str]] = set()
+
+    def record_notes(lab: Lab) -> None:
+        if lab.config.daemon_json.path.resolve() != settings.daemon_json.resolve():
+            return
+        for note in lab.notes:
+            if (note.subject, note.text) not in noted:
+                noted.add((note.subject, note.text))
+                results.add_lab_note(note.subject, note.text)
 
     def start(source: Path | str | daemon_json_module.DaemonJson, **overrides) -> Lab:
         document = source if isinstance(source, daemon_json_module.DaemonJson) \
@@ -80,6 +93,7 @@ def lab_factory(settings: Settings, lab_engine) -> Iterator[Callable[..., Lab]]:
             setattr(config, key, value)
         lab = start_lab(config, client)
         stack.callback(lab.close)
+        record_notes(lab)
         return lab
 
     with stack:
@@ -87,9 +101,13 @@ def lab_factory(settings: Settings, lab_engine) -> Iterator[Callable[..., Lab]]:
 
 
 @pytest.fixture(scope="session")
-def lab(lab_factory, daemon_json) -> Lab:
+def lab(lab_factory, daemon_json, request) -> Lab:
     """The lab built from the daemon.json under test, shared by the whole session."""
-    return lab_factory(daemon_json)
+    progress(request.config, f"lab: starting for {daemon_json.path}")
+    lab = lab_factory(daemon_json)
+    progress(request.config, f"lab: hub, {len(lab.mirrors)} mirror(s) and the daemon under "
+                             f"test started in {lab.seconds_to_start:.1f} s")
+    return lab
 
 
 @pytest.fixture(scope="session")

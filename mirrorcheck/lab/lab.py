@@ -1,8 +1,8 @@
 """The hermetic lab: a stand-in Docker Hub, one registry:2 per mirror, and a daemon under test.
 
-Start order, with independent steps run at once: network and certificates; hub and namespace
-holder; then the mirrors (a proxy-mode registry contacts its upstream at start-up), the hub's
-images and the daemon under test. Every resource is registered for removal the moment it
+Start order, with independent steps run at once: first the network and certificates, then
+the hub and the namespace holder. The mirrors, the hub's images and the daemon under test
+come last, because a proxy-mode registry contacts its upstream at start-up. Every resource is registered for removal the moment it
 exists, so a failed start leaves nothing.
 """
 
@@ -46,7 +46,7 @@ LOG_SETTLE_SECONDS = 0.3
 
 @dataclass
 class LabConfig:
-    """What a lab is built from."""
+    """The inputs a lab is built from."""
 
     daemon_json: DaemonJson
     registry_image: str
@@ -112,7 +112,7 @@ class Lab:
         return report
 
     def requests_since(self, since: float) -> list:
-        """Return every request the lab registries answered from since (epoch seconds) on."""
+        """Return every request the lab registries served from since (epoch seconds) on."""
         addresses = {r.endpoint.ip: r.name for r in self.registries if not r.endpoint.loopback}
         loopback = [r for r in self.mirrors if r.endpoint.loopback]
         if loopback:

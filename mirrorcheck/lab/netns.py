@@ -50,13 +50,13 @@ EGRESS_GUARD_COMMENT = "mirrorcheck-egress-guard"
 def install_egress_guard(pid: int, lab_subnet: str) -> None:
     """Drop and count every packet that is not for loopback or the lab subnet.
 
-    The namespace has no default route already; the guard makes any leak that a future route
-    or a misconfiguration would allow visible as a non-zero counter instead of traffic.
+    The namespace has no default route already. The guard turns any leak that a future route
+    or a misconfiguration would allow into a non-zero counter instead of traffic.
     """
     rules = (
         ["-o", "lo", "-j", "ACCEPT"],
         # A nat REDIRECT to a local fault proxy rewrites the destination to 127.0.0.1 but
-        # leaves the output interface the filter chain sees as eth0.
+        # leaves eth0 as the output interface in the filter chain.
         ["-d", "127.0.0.0/8", "-j", "ACCEPT"],
         ["-d", lab_subnet, "-j", "ACCEPT"],
         ["-m", "comment", "--comment", EGRESS_GUARD_COMMENT, "-j", "DROP"],

@@ -24,9 +24,9 @@ log = logging.getLogger(__name__)
 CONTAINER_PKI = "/lab/pki"
 CONTAINER_STORAGE = "/var/lib/registry"
 READY_POLL_INTERVAL = 0.1
-# Every lab name is a hosts entry. Any other lookup goes to docker's embedded resolver, whose
-# forwarded query fails for want of a route and is never answered, so the client's resolver
-# gives up after one attempt of one second instead of its default of two of five.
+# Every lab name is a hosts entry. Any other lookup goes to docker's embedded resolver, which
+# forwards it, fails for want of a route and sends no reply. So the client's resolver gives
+# up after one attempt of one second instead of its default of two attempts of five seconds.
 FAST_FAILING_DNS = ["timeout:1", "attempts:1"]
 
 
@@ -140,7 +140,7 @@ class LabRegistry:
         return int(self.wrapped.attrs["State"]["Pid"])
 
     def answers(self) -> bool:
-        """Return whether `GET /v2/` gets any HTTP answer (the registry is serving)."""
+        """Return whether `GET /v2/` gets any HTTP response (the registry is serving)."""
         try:
             response = self.session.get(f"{self.host_url}/v2/", timeout=2)
             return response.status_code in (200, 401)
@@ -148,7 +148,7 @@ class LabRegistry:
             return False
 
     def wait_until_ready(self, timeout: float) -> None:
-        """Poll `GET /v2/` until it answers; on timeout raise LabError with status and logs."""
+        """Poll `GET /v2/` until it responds, raising LabError with status and logs on timeout."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.answers():
@@ -157,7 +157,7 @@ class LabRegistry:
                 break
             time.sleep(READY_POLL_INTERVAL)
         raise LabError(
-            f"lab registry {self.name} ({self.endpoint.url}) did not answer GET "
+            f"lab registry {self.name} ({self.endpoint.url}) did not respond to GET "
             f"{self.host_url}/v2/ within {timeout:.0f} s; container status "
             f"{self.status()!r}; last log lines:\n{self.log_tail()}"
         )
@@ -207,6 +207,17 @@ class LabRegistry:
             return True
         except LabError:
             return False
+
+    @contextlib.contextmanager
+    def stopped(self, timeout: float = 60.0):
+        """Stop the registry for the block, as a host that is down; start it again after."""
+        self.stop()
+        try:
+            yield self
+        finally:
+            if not self.restart(timeout):
+                raise LabError(f"lab registry {self.name} did not come back after being stopped; "
+                               f"last log lines:\n{self.log_tail()}")
 
     @contextlib.contextmanager
     def paused(self):

@@ -1,4 +1,4 @@
-"""Making sure a Docker engine answers: install Debian's packages and start dockerd if needed."""
+"""Making sure a Docker engine responds: install Debian's packages and start dockerd if needed."""
 
 from __future__ import annotations
 
@@ -17,16 +17,18 @@ from mirrorcheck.errors import MirrorcheckError
 log = logging.getLogger(__name__)
 
 DEBIAN_PACKAGES = ("docker.io", "docker-registry", "iptables")
+# The project's own tests also render the report in a browser and time curl downloads.
+TEST_PACKAGES = ("chromium", "curl")
 ENGINE_LOG = Path("/var/log/mirrorcheck-dockerd.log")
 ENGINE_START_TIMEOUT = 60.0
 
 
 class EngineError(MirrorcheckError):
-    """No Docker engine answers and none can be provided here."""
+    """No Docker engine responds and none can be provided here."""
 
 
 def engine_answers() -> bool:
-    """Return whether the engine named by DOCKER_HOST (or the default socket) answers a ping."""
+    """Return whether the engine named by DOCKER_HOST (or the default socket) responds to a ping."""
     try:
         client = docker.from_env(timeout=5)
         try:
@@ -42,10 +44,10 @@ def is_debian_like() -> bool:
     return shutil.which("apt-get") is not None and shutil.which("dpkg") is not None
 
 
-def missing_packages() -> list[str]:
-    """Return the Debian packages of DEBIAN_PACKAGES that are not installed."""
+def missing_packages(packages: tuple[str, ...] = DEBIAN_PACKAGES) -> list[str]:
+    """Return the Debian packages among packages that are not installed."""
     missing = []
-    for package in DEBIAN_PACKAGES:
+    for package in packages:
         result = subprocess.run(
             ["dpkg-query", "-W", "-f=${Status}", package],
             capture_output=True, text=True, check=False,
@@ -89,34 +91,38 @@ def start_dockerd() -> None:
             return
         time.sleep(0.5)
     raise EngineError(
-        f"dockerd did not answer within {ENGINE_START_TIMEOUT:.0f} s; "
+        f"dockerd did not respond within {ENGINE_START_TIMEOUT:.0f} s; "
         f"read {ENGINE_LOG} for the reason"
     )
 
 
-def ensure_engine() -> None:
-    """Make a Docker engine answer, or raise EngineError saying what is missing and how to get it."""
+def ensure_engine(test_tools: bool = False) -> None:
+    """Make a Docker engine answer, or raise EngineError saying what is missing and how to get it.
+
+    With test_tools, also install what the project's own tests use (TEST_PACKAGES).
+    """
     can_install = os.geteuid() == 0 and is_debian_like()
-    missing = missing_packages() if can_install else []
+    wanted = DEBIAN_PACKAGES + (TEST_PACKAGES if test_tools else ())
+    missing = missing_packages(wanted) if can_install else []
     if missing:
         install_packages(missing)
 
     if engine_answers():
-        log.info("a Docker engine answers")
+        log.info("a Docker engine responds")
         return
     if os.environ.get("DOCKER_HOST"):
         raise EngineError(
-            f"DOCKER_HOST is {os.environ['DOCKER_HOST']!r} but no engine answers there; "
+            f"DOCKER_HOST is {os.environ['DOCKER_HOST']!r} but no engine responds there; "
             "start that engine or unset DOCKER_HOST to use the local one"
         )
     if os.geteuid() != 0:
         raise EngineError(
-            "no Docker engine answers at unix:///var/run/docker.sock, and provisioning one needs "
+            "no Docker engine responds at unix:///var/run/docker.sock, and provisioning one needs "
             "root; run 'sudo python -m mirrorcheck.provision' or start dockerd yourself"
         )
     if not is_debian_like():
         raise EngineError(
-            "no Docker engine answers and this is not Debian or Ubuntu, so mirrorcheck cannot "
+            "no Docker engine responds and this is not Debian or Ubuntu, so mirrorcheck cannot "
             "install one; install Docker Engine (https://docs.docker.com/engine/install/), "
             "iptables and the registry binary (distribution), start dockerd, and run again"
         )

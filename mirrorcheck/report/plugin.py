@@ -20,7 +20,7 @@ from mirrorcheck.report import html, inputs
 from mirrorcheck.report import progress as progress_module
 from mirrorcheck.report.outcomes import Outcomes
 from mirrorcheck.report.redact import clear_registered_secrets, redact, redact_value
-from mirrorcheck.report.summary import build_summary, write_summary
+from mirrorcheck.report.summary import align_with_junit, build_summary, write_summary
 from mirrorcheck.results import Results, results_of
 
 log = logging.getLogger(__name__)
@@ -196,6 +196,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     path = config.stash[REPORTS_DIR_KEY] / "summary.json"
     summary = build_summary(results_of(config), config.stash[OUTCOMES_KEY], int(exitstatus))
+    junit_path = getattr(config.option, "xmlpath", None)
+    align_with_junit(summary, Path(junit_path) if junit_path else None)
     try:
         write_summary(path, summary)
     except OSError as error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from xml.etree import ElementTree
 from pathlib import Path
 
 from mirrorcheck.report.html import EXIT_STATUS_NAMES
@@ -43,6 +44,32 @@ def build_summary(results: Results, outcomes: Outcomes, exit_status: int) -> dic
             for test in outcomes.tests.values()
         ],
     }
+
+
+def junit_file_counts(path: Path) -> dict[str, int] | None:
+    """Return the counts of the first testsuite in a junit.xml file, or None without one."""
+    try:
+        suite = ElementTree.parse(path).getroot()
+    except (OSError, ElementTree.ParseError):
+        return None
+    if suite.tag != "testsuite":
+        suite = suite.find("testsuite")
+    if suite is None:
+        return None
+    return {name: int(suite.get(name, 0)) for name in ("tests", "failures", "errors", "skipped")}
+
+
+def align_with_junit(summary: dict, junit_path: Path | None) -> dict:
+    """Take the counts from the junit.xml written in this session, when there is one.
+
+    pytest versions differ in how `tests` counts a test that fails and then errors in
+    teardown, so the file itself is the reference the summary must agree with.
+    """
+    counts = junit_file_counts(junit_path) if junit_path else None
+    if counts is not None:
+        summary["junit_counts"] = counts
+        summary["counts"]["tests"] = counts["tests"]
+    return summary
 
 
 def write_summary(path: Path, summary: dict) -> None:

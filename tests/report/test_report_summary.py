@@ -32,7 +32,14 @@ def test_counts_agree_with_junit(synthetic_run):
 
 
 def test_counts_match_session(synthetic_run):
-    assert synthetic_run.summary()["counts"] == synthetic_suites.EXPECTED_COUNTS
+    counts = dict(synthetic_run.summary()["counts"])
+    expected = dict(synthetic_suites.EXPECTED_COUNTS)
+
+    # pytest 9.2 counts a test that fails and then errors in teardown twice in junit's
+    # `tests`, earlier versions once; the summary follows the junit.xml it wrote.
+    assert counts.pop("tests") in (expected["tests"], expected["tests"] + 1)
+    expected.pop("tests")
+    assert counts == expected
 
 
 def test_verdict_separates_gate_and_run(synthetic_run):
