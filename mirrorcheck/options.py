@@ -51,6 +51,9 @@ OPTIONS = (
     Option("--mirror", "MIRRORCHECK_MIRRORS",
            "live mirror URL to check read-only, repeatable (default: the lab's mirrors)",
            repeatable=True),
+    Option("--ca-bundle", "MIRRORCHECK_CA_BUNDLE",
+           "PEM file of the CAs that signed the live mirrors' certificates "
+           "(default: the CAs that requests trusts)"),
     Option("--reference", "MIRRORCHECK_REFERENCE",
            "image the conformance suite reads from each mirror (default: library/alpine:latest)",
            "library/alpine:latest"),
@@ -92,6 +95,7 @@ class Settings:
     registry_image: str
     docker_host: str | None
     mirrors: tuple[str, ...]
+    ca_bundle: str | None
     reference: str
     layer_size: int
     lab_start_timeout: float
@@ -148,6 +152,12 @@ def resolve_settings(config: pytest.Config) -> Settings:
         values[name] = _convert(option, raw, source)
         sources[name] = source
 
+    ca_bundle = values.get("ca_bundle")
+    if ca_bundle and not Path(ca_bundle).is_file():
+        raise MirrorcheckError(
+            f"--ca-bundle {ca_bundle} from {sources['ca_bundle']} is not a file; give the path "
+            "of a PEM file holding the CA certificates of the live mirrors"
+        )
     daemon_json = values.pop("daemon_json")
     docker_host = values.pop("docker_host") or os.environ.get("DOCKER_HOST") or None
     return Settings(

@@ -58,9 +58,10 @@ def validate_mirror_url(url: str) -> str:
     return url.strip().rstrip("/")
 
 
-def live_targets(mirrors: tuple[str, ...], reference: str) -> list[Target]:
-    """Targets for `--mirror` URLs; they are read with the system's CAs and never written."""
-    return [Target(name=url, base_url=validate_mirror_url(url), ca_bundle=None,
+def live_targets(mirrors: tuple[str, ...], reference: str,
+                 ca_bundle: str | None = None) -> list[Target]:
+    """Targets for `--mirror` URLs, verified with ca_bundle (else the default CAs), never written."""
+    return [Target(name=url, base_url=validate_mirror_url(url), ca_bundle=ca_bundle,
                    reference=reference) for url in mirrors]
 
 

@@ -59,7 +59,7 @@ def live_run(settings) -> bool:
 def conformance_targets(request: pytest.FixtureRequest, settings, live_run) -> list[Target]:
     """Every target of this run: the `--mirror` URLs, or the lab's mirrors."""
     if live_run:
-        return live_targets(settings.mirrors, settings.reference)
+        return live_targets(settings.mirrors, settings.reference, settings.ca_bundle)
     try:
         lab = request.getfixturevalue("lab")
     except pytest.FixtureLookupError:
