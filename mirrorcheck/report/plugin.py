@@ -66,7 +66,8 @@ def pytest_configure(config: pytest.Config) -> None:
     results_of(config)
     config.stash[OUTCOMES_KEY] = Outcomes()
     progress_module.bind(config)
-    if hasattr(config, "workerinput"):
+    # A collection-only run or an xdist worker tests nothing: the last real reports stay.
+    if hasattr(config, "workerinput") or config.option.collectonly:
         return
 
     reports_dir = resolve_reports_dir(config)
