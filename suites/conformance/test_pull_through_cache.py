@@ -10,6 +10,7 @@ import itertools
 import pytest
 
 from mirrorcheck.conformance import cache
+from mirrorcheck.lab.outages import hub_refused
 
 REPOSITORY = "mirrorcheck/cache-probe"
 _tags = itertools.count(1)
@@ -17,13 +18,12 @@ _tags = itertools.count(1)
 
 @pytest.fixture
 def lab_hub(request: pytest.FixtureRequest, live_run, target):
-    """The lab, when it can push to its hub and pause it; skip otherwise."""
+    """The lab, when it can push to its hub; skip otherwise."""
     if live_run:
         pytest.skip("live runs never write to the target, and these checks push to the hub")
     lab = request.getfixturevalue("lab")
-    hub = getattr(lab, "hub", None)
-    if not callable(getattr(lab, "push_image", None)) or not callable(getattr(hub, "stopped", None)):
-        pytest.skip("the lab fixture offers no push_image(repository, tag) or hub.stopped()")
+    if not callable(getattr(lab, "push_image", None)):
+        pytest.skip("the lab fixture offers no push_image(repository, tag)")
     return lab
 
 
@@ -36,7 +36,7 @@ def fresh_tag(target) -> str:
 def warm_pull(client, tag: str) -> cache.PullRecord:
     record = cache.check_pull_succeeds(client, REPOSITORY, tag, "a cold cache")
     # NOTE: a registry:2 mirror stores a blob served cold by fetching it from the hub again in
-    # the background, so a hub stopped at once can leave it uncached. The checks below wait up
+    # the background, so a hub down at once can leave it uncached. The checks below wait up
     # to the request timeout for the cache to serve each blob, and fail when it never does.
     return record
 
@@ -46,7 +46,7 @@ def test_cold_pull_fills_cache(lab_hub, client, target, settings):
     lab_hub.push_image(REPOSITORY, tag)
     record = warm_pull(client, tag)
 
-    with lab_hub.hub.stopped():
+    with hub_refused(lab_hub):
         cache.wait_until_cached(client, REPOSITORY, record, settings.request_timeout)
         cache.check_pull_succeeds(client, REPOSITORY, record.digest, "the hub down")
 
@@ -65,7 +65,7 @@ def test_cached_content_served_with_upstream_down(lab_hub, client, target, setti
     lab_hub.push_image(REPOSITORY, tag)
     record = warm_pull(client, tag)
 
-    with lab_hub.hub.stopped():
+    with hub_refused(lab_hub):
         cache.wait_until_cached(client, REPOSITORY, record, settings.request_timeout)
         served = cache.check_pull_succeeds(client, REPOSITORY, tag, "the hub down")
     assert served.digest == record.digest
@@ -75,5 +75,5 @@ def test_uncached_content_with_upstream_down_fails_with_status(lab_hub, client, 
     tag = fresh_tag(target)
     lab_hub.push_image(REPOSITORY, tag)
 
-    with lab_hub.hub.stopped():
+    with hub_refused(lab_hub):
         cache.check_uncached_fails_with_status(client, REPOSITORY, tag)
