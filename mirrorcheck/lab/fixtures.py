@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import docker
@@ -74,7 +74,7 @@ def lab_factory(settings: Settings, lab_engine, results) -> Iterator[Callable[..
     The notes of labs built from the daemon.json under test go to the report, once each.
     """
     client, image = lab_engine
-    stack = contextlib.ExitStack()
+    labs: list[Lab] = []
     noted: set[tuple[str, str]] = set()
 
     def record_notes(lab: Lab) -> None:
@@ -92,12 +92,30 @@ def lab_factory(settings: Settings, lab_engine, results) -> Iterator[Callable[..
         for key, value in overrides.items():
             setattr(config, key, value)
         lab = start_lab(config, client)
-        stack.callback(lab.close)
+        labs.append(lab)
         record_notes(lab)
         return lab
 
-    with stack:
+    try:
         yield start
+    finally:
+        close_all(labs)
+
+
+def close_all(labs: list[Lab]) -> None:
+    """Close labs at once: each waits seconds for its dockerd and containers to stop."""
+    with ThreadPoolExecutor(max_workers=max(1, len(labs))) as pool:
+        for lab, outcome in zip(labs, pool.map(_close_quietly, labs)):
+            if outcome:
+                log.error("closing lab %s failed: %s", lab.network_name, outcome)
+
+
+def _close_quietly(lab: Lab) -> str:
+    try:
+        lab.close()
+    except Exception as error:  # one lab's failure must not keep the others running
+        return str(error)
+    return ""
 
 
 @pytest.fixture(scope="session")
