@@ -63,6 +63,10 @@ def _selected_scenarios(session: pytest.Session) -> list[Scenario]:
 
 
 def _record(results, result: ScenarioResult) -> None:
+    for mirror, came_back in result.mirrors_restarted.items():
+        state = "served again" if came_back else "did not come back"
+        results.add_lab_note(result.scenario.title, f"{mirror} restarted during the outage and "
+                                                    f"{state}")
     for image in result.images:
         report = image.report
         results.record_fallback(
@@ -84,8 +88,10 @@ def fallback_results(request, settings, lab_factory, daemon_json, results) -> di
 
     def finished(result: ScenarioResult) -> None:
         pulled = sum(1 for image in result.images if image.outcome == "pulled")
+        by_hub = sum(1 for image in result.images if image.report.served_by_hub)
+        spent = f", {by_hub} served by Docker Hub (rate limit spent)" if by_hub else ""
         progress(request.config, f"fallback: {result.scenario.id}: {pulled}/{len(result.images)} "
-                                 f"pulled in {result.seconds:.1f} s")
+                                 f"pulled in {result.seconds:.1f} s{spent}")
         _record(results, result)
 
     return run_matrix(scenarios, lambda: lab_factory(daemon_json), settings.images,
