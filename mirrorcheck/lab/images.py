@@ -1,30 +1,52 @@
-"""Synthetic images for the lab's hub: real gzip layers, configs, manifests, lists and indexes.
+"""Synthetic images that dockerd can pull and unpack: gzip layers, configs, manifests, indexes.
 
-Each critical image gets layers of random bytes (so gzip cannot shrink them and sizes mean
-what they say). The first docker.io image is served as a Docker manifest list and the second
-as an OCI index, each with an amd64 and an arm64 manifest; the others as plain Docker v2
+The lab's hub and the tests' local registries are seeded with these. Layers hold one file of
+random bytes, so gzip cannot shrink them and sizes mean what they say. Without a seed the
+bytes come from os.urandom, so every build is a new image. With a seed they come from a
+generator seeded with it, so the same arguments always give the same digests.
+
+In the lab, the first docker.io image is served as a Docker manifest list and the second as
+an OCI index, each with an amd64 and an arm64 manifest; the others as plain Docker v2
 manifests for this host's platform. So every media type a mirror must carry is present.
 """
 
 from __future__ import annotations
 
 import gzip
-import hashlib
 import io
 import json
+import logging
 import os
 import platform
+import random
 import tarfile
 from dataclasses import dataclass, field
 
-DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
-DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
-DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json"
-DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip"
-OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
-OCI_INDEX = "application/vnd.oci.image.index.v1+json"
-OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
-OCI_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip"
+from mirrorcheck.registry.client import RegistryClient
+from mirrorcheck.registry.manifests import sha256_digest
+from mirrorcheck.registry.mediatypes import (
+    DOCKER_CONFIG,
+    DOCKER_LAYER,
+    DOCKER_MANIFEST,
+    DOCKER_MANIFEST_LIST,
+    OCI_CONFIG,
+    OCI_INDEX,
+    OCI_LAYER,
+    OCI_MANIFEST,
+)
+from mirrorcheck.registry.push import push_blob, push_manifest
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LAYER_SIZE = 1 << 20
+# Manifest kinds: whether the layers and manifests are OCI (else Docker), and whether the
+# tag points at an index over two platforms (else at one image manifest).
+KINDS = {
+    "docker": (False, False),
+    "oci": (True, False),
+    "docker-list": (False, True),
+    "oci-index": (True, True),
+}
 
 DOCKER_HUB_DOMAINS = ("docker.io", "index.docker.io", "registry-1.docker.io")
 MACHINE_TO_ARCHITECTURE = {"x86_64": "amd64", "aarch64": "arm64", "arm64": "arm64"}
@@ -32,10 +54,6 @@ MACHINE_TO_ARCHITECTURE = {"x86_64": "amd64", "aarch64": "arm64", "arm64": "arm6
 
 def host_architecture() -> str:
     return MACHINE_TO_ARCHITECTURE.get(platform.machine(), platform.machine())
-
-
-def sha256_digest(data: bytes) -> str:
-    return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -88,9 +106,9 @@ def docker_reference(image: str) -> tuple[str, str] | None:
     return "/".join(parts), tag
 
 
-def _layer(size: int, label: str) -> tuple[bytes, str]:
+def _layer(size: int, label: str, seed: str | None) -> tuple[bytes, str]:
     """Return a gzip layer holding one file of size random bytes, and its diff id."""
-    payload = os.urandom(size)
+    payload = os.urandom(size) if seed is None else random.Random(seed).randbytes(size)
     tar_buffer = io.BytesIO()
     with tarfile.open(fileobj=tar_buffer, mode="w", format=tarfile.PAX_FORMAT) as archive:
         info = tarfile.TarInfo(f"mirrorcheck/{label}.bin")
@@ -113,12 +131,13 @@ def _config(architecture: str, diff_ids: list[str], media_type: str) -> Blob:
     return Blob(media_type, json.dumps(config, sort_keys=True).encode())
 
 
-def _platform_manifest(image: SyntheticImage, architecture: str, layer_size: int, oci: bool,
-                       layer_count: int = 1) -> Blob:
+def _platform_manifest(image: SyntheticImage, architecture: str, layer_sizes: tuple[int, ...],
+                       oci: bool, seed: str | None) -> Blob:
     layers, diff_ids = [], []
-    for number in range(layer_count):
+    for number, layer_size in enumerate(layer_sizes):
         label = f"{image.repository.replace('/', '-')}-{architecture}-{number}"
-        layer_bytes, diff_id = _layer(layer_size, label)
+        layer_seed = None if seed is None else f"{seed}/{architecture}/{number}"
+        layer_bytes, diff_id = _layer(layer_size, label, layer_seed)
         layers.append(Blob(OCI_LAYER if oci else DOCKER_LAYER, layer_bytes))
         diff_ids.append(diff_id)
     config = _config(architecture, diff_ids, OCI_CONFIG if oci else DOCKER_CONFIG)
@@ -132,10 +151,13 @@ def _platform_manifest(image: SyntheticImage, architecture: str, layer_size: int
     return Blob(manifest["mediaType"], json.dumps(manifest, indent=3).encode())
 
 
-def _multi_platform(image: SyntheticImage, layer_size: int, oci: bool) -> None:
+def _multi_platform(image: SyntheticImage, layer_sizes: tuple[int, ...], oci: bool,
+                    seed: str | None) -> None:
     entries = []
+    # NOTE: on a host that is neither amd64 nor arm64 the index has no linux/amd64 entry,
+    # which the pull checks in mirrorcheck.conformance.cache select.
     for architecture in (host_architecture(), "arm64" if host_architecture() != "arm64" else "amd64"):
-        manifest = _platform_manifest(image, architecture, layer_size, oci)
+        manifest = _platform_manifest(image, architecture, layer_sizes, oci, seed)
         image.manifests.append(manifest)
         entries.append({**manifest.descriptor(),
                         "platform": {"architecture": architecture, "os": "linux"}})
@@ -144,19 +166,46 @@ def _multi_platform(image: SyntheticImage, layer_size: int, oci: bool) -> None:
     image.manifests.append(Blob(media_type, json.dumps(index, indent=3).encode()))
 
 
-def build_image(repository: str, tag: str, layer_size: int, kind: str,
-                layer_count: int = 1) -> SyntheticImage:
-    """Build one synthetic image; kind is 'docker', 'docker-list' or 'oci-index'.
+def build_image(repository: str, tag: str, layer_sizes: tuple[int, ...] = (DEFAULT_LAYER_SIZE,),
+                kind: str = "docker", *, seed: str | None = None) -> SyntheticImage:
+    """Build one synthetic image with one layer of each size in layer_sizes, per platform.
 
-    layer_count applies to 'docker' images; the multi-platform kinds get one layer a platform.
+    Args:
+        repository: the repository the image is pushed to, such as `library/alpine`.
+        tag: the tag that points at the image manifest, or at the index.
+        layer_sizes: bytes of random content in each layer, before tar and gzip.
+        kind: 'docker' or 'oci' for one image manifest for this host's platform;
+            'docker-list' or 'oci-index' for an index over this host's platform and one other.
+        seed: makes the content reproducible; None gives new random content each call.
+
+    Raises:
+        ValueError: kind is not one of KINDS.
     """
+    if kind not in KINDS:
+        raise ValueError(f"invalid image kind {kind!r}, expected one of {', '.join(KINDS)}")
+    oci, multi_platform = KINDS[kind]
+
     image = SyntheticImage(repository=repository, tag=tag)
-    if kind == "docker":
-        image.manifests.append(_platform_manifest(image, host_architecture(), layer_size,
-                                                  oci=False, layer_count=layer_count))
+    if multi_platform:
+        _multi_platform(image, layer_sizes, oci, seed)
     else:
-        _multi_platform(image, layer_size, oci=kind == "oci-index")
+        image.manifests.append(_platform_manifest(image, host_architecture(), layer_sizes, oci,
+                                                  seed))
     return image
+
+
+def push_image(client: RegistryClient, image: SyntheticImage) -> str:
+    """Push an image's blobs, its platform manifests by digest, then its tag; return the digest."""
+    for blob in image.blobs:
+        push_blob(client, image.repository, blob.data)
+    for manifest in image.manifests[:-1]:
+        push_manifest(client, image.repository, manifest.digest, manifest.data,
+                      manifest.media_type)
+    push_manifest(client, image.repository, image.tag, image.manifests[-1].data,
+                  image.media_type)
+    log.info("pushed %s:%s (%s, %d bytes of blobs) to %s",
+             image.repository, image.tag, image.media_type, image.size, client.base_url)
+    return image.digest
 
 
 def kind_for_position(position: int) -> str:

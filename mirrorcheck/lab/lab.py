@@ -33,8 +33,8 @@ from mirrorcheck.lab.pki import LabAuthority
 from mirrorcheck.lab.pulls import PullReport
 from mirrorcheck.lab.registry import LabRegistry, RegistrySpec, upstream_for
 from mirrorcheck.lab.run import Run, current_run, remove_netns_names
-from mirrorcheck.lab.seeding import push
 from mirrorcheck.lab.topology import DOCKER_HUB_NAMES, Endpoint, SkippedEntry, Topology, plan
+from mirrorcheck.registry import RegistryClient, RegistryError
 
 log = logging.getLogger(__name__)
 
@@ -134,11 +134,16 @@ class Lab:
     def push_image(self, repository: str, tag: str, kind: str = "docker",
                    layer_size: int | None = None, layer_count: int = 1) -> str:
         """Push a fresh synthetic image to the hub and return its manifest digest."""
-        image = synthetic.build_image(repository, tag, layer_size or self.config.layer_size, kind,
-                                      layer_count)
-        digest = push(self.hub.session, self.hub.host_url, image)
+        layer_sizes = (layer_size or self.config.layer_size,) * layer_count
+        image = synthetic.build_image(repository, tag, layer_sizes, kind)
+        with self.hub_client() as client:
+            digest = _push_to_hub(client, image)
         self.images[f"{repository}:{tag}"] = image
         return digest
+
+    def hub_client(self) -> RegistryClient:
+        """Create a registry client that reaches the hub from the host. The caller closes it."""
+        return RegistryClient(self.hub.host_url, ca_bundle=str(self.ca_bundle))
 
     def clear_mirror_caches(self) -> None:
         """Empty every mirror's cache: stop it, delete its storage, start it again."""
@@ -239,18 +244,27 @@ def _daemon_layout(lab: Lab) -> DaemonLayout:
 
 def _seed_images(lab: Lab) -> None:
     kinds_used = 0
-    for name in lab.config.images:
-        reference = synthetic.docker_reference(name)
-        if reference is None:
-            lab.notes.append(LabNote(name, "not a docker.io image: registry mirrors never serve "
-                                           "it, so the lab does not carry it"))
-            continue
-        repository, tag = reference
-        image = synthetic.build_image(repository, tag, lab.config.layer_size,
-                                      synthetic.kind_for_position(kinds_used))
-        kinds_used += 1
-        push(lab.hub.session, lab.hub.host_url, image)
-        lab.images[name] = image
+    with lab.hub_client() as client:
+        for name in lab.config.images:
+            reference = synthetic.docker_reference(name)
+            if reference is None:
+                lab.notes.append(LabNote(name, "not a docker.io image: registry mirrors never "
+                                               "serve it, so the lab does not carry it"))
+                continue
+            repository, tag = reference
+            image = synthetic.build_image(repository, tag, (lab.config.layer_size,),
+                                          synthetic.kind_for_position(kinds_used))
+            kinds_used += 1
+            _push_to_hub(client, image)
+            lab.images[name] = image
+
+
+def _push_to_hub(client: RegistryClient, image: synthetic.SyntheticImage) -> str:
+    """Push image to the hub and return its digest, raising LabError when the push fails."""
+    try:
+        return synthetic.push_image(client, image)
+    except RegistryError as error:
+        raise LabError(f"seeding the lab hub failed: {error}") from error
 
 
 def _start_registry(lab: Lab, spec: RegistrySpec) -> LabRegistry:

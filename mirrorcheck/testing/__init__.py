@@ -1,1 +1,1 @@
-"""Helpers for tests and the lab: synthetic images, local registries, a broken registry."""
+"""Helpers for tests: local registries and a broken registry."""

@@ -18,12 +18,7 @@ import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from mirrorcheck.testing.images import (
-    SyntheticImage,
-    SyntheticIndex,
-    build_image,
-    build_multi_platform,
-)
+from mirrorcheck.lab.images import build_image
 
 log = logging.getLogger(__name__)
 
@@ -47,20 +42,18 @@ class Fault(enum.Enum):
 
 def _catalog() -> tuple[dict, dict]:
     """Return manifests by (repository, reference) and blobs by digest."""
-    contents: dict[str, SyntheticImage | SyntheticIndex] = {
-        "library/alpine:latest": build_multi_platform("broken-alpine", LAYER_SIZES),
-        "library/nginx:alpine": build_multi_platform("broken-nginx", LAYER_SIZES, oci=True),
-        "library/python:3.11-slim": build_image("broken-python", LAYER_SIZES),
-    }
+    images = [
+        build_image("library/alpine", "latest", LAYER_SIZES, "docker-list", seed="broken-alpine"),
+        build_image("library/nginx", "alpine", LAYER_SIZES, "oci-index", seed="broken-nginx"),
+        build_image("library/python", "3.11-slim", LAYER_SIZES, seed="broken-python"),
+    ]
     manifests, blobs = {}, {}
-    for name, content in contents.items():
-        repository, tag = name.rsplit(":", 1)
-        manifests[(repository, tag)] = manifests[(repository, content.digest)] = content
-        images = content.images if isinstance(content, SyntheticIndex) else (content,)
-        for image in images:
-            manifests[(repository, image.digest)] = image
-            for blob in image.blobs:
-                blobs[blob.digest] = blob.content
+    for image in images:
+        manifests[(image.repository, image.tag)] = image.manifests[-1]
+        for manifest in image.manifests:
+            manifests[(image.repository, manifest.digest)] = manifest
+        for blob in image.blobs:
+            blobs[blob.digest] = blob.data
     return manifests, blobs
 
 
@@ -155,7 +148,7 @@ class _Handler(BaseHTTPRequestHandler):
             digest = "sha256:" + "0" * 64
         if Fault.WRONG_MEDIA_TYPE in self.server.faults:
             media_type = "application/json"
-        self._send(200, content.body, {"Content-Type": media_type,
+        self._send(200, content.data, {"Content-Type": media_type,
                                        "Docker-Content-Digest": digest})
 
     def _blob(self, digest: str) -> None:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from mirrorcheck.lab.images import build_image, push_image
 from mirrorcheck.registry import RegistryClient, parse_reference
-from mirrorcheck.testing.images import build_image, build_multi_platform, push_image
 from mirrorcheck.testing.local_registry import LocalRegistry, TestCA
 
 # The lab's shape: a Docker manifest list, an OCI index and a plain Docker manifest.
 SEEDED = {
-    "library/alpine:latest": lambda: build_multi_platform("local-alpine", (2048, 300_000)),
-    "library/nginx:alpine": lambda: build_multi_platform("local-nginx", (2048,), oci=True),
-    "library/python:3.11-slim": lambda: build_image("local-python", (2048, 100_000)),
+    "library/alpine:latest": lambda: build_image("library/alpine", "latest", (2048, 300_000),
+                                                 "docker-list", seed="local-alpine"),
+    "library/nginx:alpine": lambda: build_image("library/nginx", "alpine", (2048,), "oci-index",
+                                                seed="local-nginx"),
+    "library/python:3.11-slim": lambda: build_image("library/python", "3.11-slim",
+                                                    (2048, 100_000), seed="local-python"),
 }
 REFERENCES = [parse_reference(name) for name in SEEDED]
 
@@ -24,9 +27,8 @@ def test_ca(tmp_path_factory) -> TestCA:
 
 def seed(registry: LocalRegistry) -> None:
     with RegistryClient(registry.url, ca_bundle=registry.ca.ca_pem) as client:
-        for name, build in SEEDED.items():
-            repository, tag = name.rsplit(":", 1)
-            push_image(client, repository, tag, build())
+        for build in SEEDED.values():
+            push_image(client, build())
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from mirrorcheck.conformance import cache
+from mirrorcheck.lab.images import build_image, push_image
 from mirrorcheck.registry import RegistryClient
-from mirrorcheck.testing.images import build_image, build_multi_platform, push_image
 
 REPOSITORY = "library/alpine"
 
@@ -26,7 +26,8 @@ def content_requests(entries: list[dict]) -> list[str]:
 def test_cold_pull_fills_cache(registry_pair):
     upstream, mirror = registry_pair
     hub_client, mirror_client = clients(upstream, mirror)
-    push_image(hub_client, REPOSITORY, "latest", build_multi_platform("cold", (4096, 200_000)))
+    push_image(hub_client, build_image(REPOSITORY, "latest", (4096, 200_000), "docker-list",
+                                      seed="cold"))
 
     cold = cache.check_pull_succeeds(mirror_client, REPOSITORY, "latest", "a cold cache")
     mirror.wait_for_blobs(cold.blobs)
@@ -41,7 +42,7 @@ def test_cold_pull_fills_cache(registry_pair):
 def test_warm_pull_by_tag_transfers_nothing_upstream(registry_pair):
     upstream, mirror = registry_pair
     hub_client, mirror_client = clients(upstream, mirror)
-    push_image(hub_client, REPOSITORY, "latest", build_image("warm-tag"))
+    push_image(hub_client, build_image(REPOSITORY, "latest", seed="warm-tag"))
     cold = cache.check_pull_succeeds(mirror_client, REPOSITORY, "latest", "a cold cache")
     mirror.wait_for_blobs(cold.blobs)
 
@@ -57,17 +58,18 @@ def test_warm_pull_by_tag_transfers_nothing_upstream(registry_pair):
 def test_moved_tag_is_seen_through_mirror(registry_pair):
     upstream, mirror = registry_pair
     hub_client, mirror_client = clients(upstream, mirror)
-    push_image(hub_client, REPOSITORY, "latest", build_image("before-move"))
+    push_image(hub_client, build_image(REPOSITORY, "latest", seed="before-move"))
     cache.check_pull_succeeds(mirror_client, REPOSITORY, "latest", "a cold cache")
 
-    moved = push_image(hub_client, REPOSITORY, "latest", build_image("after-move"))
+    moved = push_image(hub_client, build_image(REPOSITORY, "latest", seed="after-move"))
     cache.check_tag_move_is_seen(mirror_client, REPOSITORY, "latest", moved)
 
 
 def test_cached_content_served_with_upstream_down(registry_pair):
     upstream, mirror = registry_pair
     hub_client, mirror_client = clients(upstream, mirror)
-    push_image(hub_client, REPOSITORY, "latest", build_multi_platform("offline", (4096,)))
+    push_image(hub_client, build_image(REPOSITORY, "latest", (4096,), "docker-list",
+                                      seed="offline"))
     record = cache.check_pull_succeeds(mirror_client, REPOSITORY, "latest", "a cold cache")
     # distribution 2.8.2 stores a served blob by fetching it from the upstream a second time,
     # in the background. An upstream that goes down before that leaves the cache without it.
@@ -85,7 +87,7 @@ def test_cached_content_served_with_upstream_down(registry_pair):
 def test_uncached_content_with_upstream_down_fails(registry_pair):
     upstream, mirror = registry_pair
     hub_client, mirror_client = clients(upstream, mirror)
-    push_image(hub_client, "library/never-pulled", "latest", build_image("never-pulled"))
+    push_image(hub_client, build_image("library/never-pulled", "latest", seed="never-pulled"))
 
     upstream.stop()
     status = cache.check_uncached_fails_with_status(mirror_client, "library/never-pulled",
@@ -97,7 +99,7 @@ def test_uncached_check_fails_on_success(registry_pair):
     """The uncached check fails when the mirror serves the image, so it can fail at all."""
     upstream, mirror = registry_pair
     hub_client, mirror_client = clients(upstream, mirror)
-    push_image(hub_client, REPOSITORY, "latest", build_image("served"))
+    push_image(hub_client, build_image(REPOSITORY, "latest", seed="served"))
     with pytest.raises(AssertionError, match="expected a 4xx or 5xx status, got 200"):
         cache.check_uncached_fails_with_status(mirror_client, REPOSITORY, "latest")
 

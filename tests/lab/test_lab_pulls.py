@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mirrorcheck.lab.images import DOCKER_MANIFEST_LIST, OCI_INDEX
 from mirrorcheck.options import FIXTURES
+from mirrorcheck.registry.mediatypes import DOCKER_MANIFEST_LIST, OCI_INDEX
 
 pytestmark = pytest.mark.lab
 
