@@ -6,8 +6,9 @@ bytes come from os.urandom, so every build is a new image. With a seed they come
 generator seeded with it, so the same arguments always give the same digests.
 
 In the lab, the first docker.io image is served as a Docker manifest list and the second as
-an OCI index, each with an amd64 and an arm64 manifest; the others as plain Docker v2
-manifests for this host's platform. So every media type a mirror must carry is present.
+an OCI index, each with an amd64 and an arm64 manifest. The third is an OCI manifest and the
+others are plain Docker v2 manifests for this host's platform. So every media type a mirror
+must carry is reachable by tag.
 """
 
 from __future__ import annotations
@@ -209,5 +210,9 @@ def push_image(client: RegistryClient, image: SyntheticImage) -> str:
 
 
 def kind_for_position(position: int) -> str:
-    """Return the manifest kind of the critical image at this position in the list."""
-    return {0: "docker-list", 1: "oci-index"}.get(position, "docker")
+    """Return the manifest kind of the critical image at this position in the list.
+
+    The first three carry a Docker manifest list, an OCI index and an OCI manifest by tag, so
+    every media type a mirror must serve is reachable by tag; the rest are Docker v2.
+    """
+    return {0: "docker-list", 1: "oci-index", 2: "oci"}.get(position, "docker")
