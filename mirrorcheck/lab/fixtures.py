@@ -41,7 +41,7 @@ def preflight() -> None:
         )
     if not engine_answers():
         raise LabError(
-            "no Docker engine answers (DOCKER_HOST or unix:///var/run/docker.sock); run "
+            "no Docker engine responds (DOCKER_HOST or unix:///var/run/docker.sock); run "
             "'python -m mirrorcheck.provision' as root to install and start one"
         )
 

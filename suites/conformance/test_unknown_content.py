@@ -4,7 +4,7 @@ import pytest
 
 from mirrorcheck.conformance import unknown
 
-# distribution 2.8.2 in proxy mode answers an unknown manifest digest with 500 UNKNOWN (the
+# distribution 2.8.2 in proxy mode returns 500 UNKNOWN for an unknown manifest digest (the
 # upstream's MANIFEST_UNKNOWN is only in the error detail). The lab's mirrors are that
 # software, so in the lab this is a known deviation of the stand-in, not of the user's
 # mirror; against a live --mirror it fails like any other check.

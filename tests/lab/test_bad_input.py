@@ -54,7 +54,7 @@ def test_invalid_daemon_json_names_cause(tmp_path, content, expected):
 def test_no_engine_names_provision_command(tmp_path):
     result = run_suites(tmp_path, env={"DOCKER_HOST": f"unix://{tmp_path}/no-engine.sock"})
 
-    assert_clear_message(result, "no Docker engine answers", "python -m mirrorcheck.provision")
+    assert_clear_message(result, "no Docker engine responds", "python -m mirrorcheck.provision")
 
 
 def test_not_root_names_fix(tmp_path):
