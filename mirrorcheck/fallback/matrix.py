@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from mirrorcheck.faults import Kind
 from mirrorcheck.fallback.runner import ScenarioResult, ScenarioRunner
-from mirrorcheck.fallback.scenarios import Scenario
+from mirrorcheck.fallback.scenarios import DAEMON, Scenario
 from mirrorcheck.lab.lab import Lab
 
 log = logging.getLogger(__name__)
@@ -19,7 +19,15 @@ EXPECTED_COST = {Kind.STALL: 4, Kind.BLACKHOLE: 3, Kind.UNRESOLVABLE: 2, Kind.SL
 
 
 def expected_cost(scenario: Scenario) -> int:
-    return max((EXPECTED_COST.get(kind, 1) for kind in scenario.kinds), default=0)
+    """Rank a scenario by how long it is expected to take (higher is longer)."""
+    costs = [0]
+    for outage in scenario.outages:
+        if outage.kind is Kind.BLACKHOLE and outage.hop.client != DAEMON:
+            # A mirror with a blackholed upstream stalls its pulls until the hard timeout.
+            costs.append(EXPECTED_COST[Kind.STALL])
+        else:
+            costs.append(EXPECTED_COST.get(outage.kind, 1))
+    return max(costs)
 
 
 def run_matrix(scenarios: list[Scenario], start_lab: Callable[[], Lab], images: tuple[str, ...],

@@ -105,7 +105,7 @@ class ScenarioRunner:
             result.harness_error = str(error)
             log.error("scenario %s could not run: %s", scenario.id, error)
         try:
-            self._heal(scenario)
+            self._heal(scenario, restart=any(image.outcome == "hung" for image in result.images))
         except MirrorcheckError as error:
             result.harness_error = f"{result.harness_error}\n{error}".strip()
             log.error("after scenario %s: %s", scenario.id, error)
@@ -186,10 +186,14 @@ class ScenarioRunner:
             for report in reports
         ]
 
-    def _heal(self, scenario: Scenario) -> None:
-        """Bring back every mirror that a scenario left down (the hub is reachable again)."""
+    def _heal(self, scenario: Scenario, restart: bool = False) -> None:
+        """Bring back every mirror that a scenario left down (the hub is reachable again).
+
+        After a hung pull every mirror is restarted too: a registry:2 mirror can still be
+        waiting on its upstream for the hung requests, which would slow the next scenario.
+        """
         for mirror in self.lab.mirrors:
-            if mirror.status() != "running" or not mirror.answers():
+            if restart or mirror.status() != "running" or not mirror.answers():
                 log.info("restarting %s after scenario %s", mirror.name, scenario.id)
                 if mirror.status() == "running":
                     mirror.stop()
