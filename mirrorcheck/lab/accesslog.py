@@ -13,7 +13,7 @@ DAEMON = "daemon"
 
 @dataclass(frozen=True)
 class Request:
-    """One request a lab registry answered."""
+    """One request a lab registry served, with its status."""
 
     registry: str
     method: str
@@ -36,7 +36,7 @@ class Request:
 
     @property
     def served(self) -> bool:
-        """Return whether this answer gave the client what it asked for.
+        """Return whether this response gave the client what it requested.
 
         A HEAD counts: dockerd resolves a tag with HEAD, and when it already has that digest
         it asks nothing more.
@@ -60,7 +60,7 @@ def client_name(address: str, user_agent: str, addresses: dict[str, str], daemon
     """Name the client of a request: 'daemon', a lab registry's name, or its address.
 
     A loopback mirror shares the daemon's network namespace and address, so its upstream
-    requests are told apart by their user agent: dockerd's starts with "docker/".
+    requests are distinguished by their user agent: dockerd's starts with "docker/".
     """
     ip = address.rsplit(":", 1)[0].strip("[]")
     if ip in ("127.0.0.1", "::1"):

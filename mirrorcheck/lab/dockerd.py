@@ -24,7 +24,7 @@ from mirrorcheck.errors import LabError
 
 log = logging.getLogger(__name__)
 
-# Keys the lab sets as dockerd flags. dockerd refuses a key given both as a flag and in the
+# Keys the lab sets as dockerd flags. dockerd rejects a key given both as a flag and in the
 # file, and honouring them from the file would share state with the host's daemon.
 LAB_OWNED_KEYS = (
     "data-root", "graph", "exec-root", "pidfile", "hosts", "bridge", "iptables", "ip6tables",

@@ -1,6 +1,6 @@
 """Asking the real dockerd whether it accepts a daemon.json: start it, record, stop it.
 
-The trial daemon runs in a new, empty network namespace, so whatever the file says, it cannot
+The trial daemon runs in a new, empty network namespace, so whatever the file sets, it cannot
 reach any network.
 """
 
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class EngineVerdict:
-    """What the real dockerd did with a daemon.json."""
+    """The real dockerd's verdict on a daemon.json: whether it started, and its output."""
 
     started: bool
     output: str
@@ -30,8 +30,9 @@ class EngineVerdict:
 
 
 def _trial_text(daemon_json_text: str) -> str:
-    # Keys that the trial sets as flags would make dockerd refuse for a reason that is the
-    # trial's, not the file's; they are dropped. Text that does not parse goes in unchanged.
+    # Keys that the trial sets as flags would make dockerd reject the file for a reason that
+    # is the trial's, not the file's, so they are dropped. Text that does not parse goes in
+    # unchanged.
     try:
         config = json.loads(daemon_json_text)
     except ValueError:

@@ -1,8 +1,8 @@
 """The run: one id per process that names and labels everything the lab creates.
 
-Each run holds an exclusive flock on `<run dir>/lock` for as long as its process lives. A run
-directory whose lock nobody holds belongs to a process that is gone (killed, crashed), so the
-next run sweeps what it left: containers and networks labelled with its id, its daemons, its
+Each run keeps an exclusive flock on `<run dir>/lock` for as long as its process lives. When
+no process has the lock of a run directory, its process is gone (killed or crashed). The next
+run then sweeps what it left: containers and networks labelled with its id, its daemons, its
 named network namespaces, and the directory itself.
 """
 
@@ -122,8 +122,8 @@ def remove_run(client: docker.DockerClient, run_id: str) -> None:
 
 
 def _stop_daemons(directory: Path) -> None:
-    # Each dockerd the run started wrote its launcher's pid; the launcher leads its own
-    # process group, which holds dockerd and its containerd.
+    # Each dockerd the run started wrote its launcher's pid. The launcher leads its own
+    # process group, which contains dockerd and its containerd.
     for pid_file in directory.glob("**/launcher.pid"):
         try:
             pgid = int(pid_file.read_text().strip())

@@ -11,7 +11,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-# Names under which dockerd and the mirrors reach Docker Hub; the lab's hub answers all of them.
+# Names under which dockerd and the mirrors reach Docker Hub; the lab's hub serves all of them.
 DOCKER_HUB_NAMES = (
     "registry-1.docker.io", "index.docker.io", "docker.io", "registry.hub.docker.com",
     "auth.docker.io", "production.cloudflare.docker.com",
@@ -38,7 +38,7 @@ class Endpoint:
 
     @property
     def url(self) -> str:
-        """The URL as the daemon under test sees it."""
+        """The URL the daemon under test uses."""
         return f"{self.scheme}://{self.netloc}"
 
     @property

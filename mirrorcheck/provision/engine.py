@@ -97,7 +97,7 @@ def start_dockerd() -> None:
 
 
 def ensure_engine(test_tools: bool = False) -> None:
-    """Make a Docker engine answer, or raise EngineError saying what is missing and how to get it.
+    """Make a Docker engine respond, or raise EngineError saying what is missing and how to get it.
 
     With test_tools, also install what the project's own tests use (TEST_PACKAGES).
     """
