@@ -67,7 +67,7 @@ def parse_text(text: str, path: Path) -> dict:
         ) from None
     if not isinstance(data, dict):
         raise DaemonJsonError(
-            f"daemon.json at {path} holds a JSON {type(data).__name__}, but dockerd needs an "
+            f"daemon.json at {path} contains a JSON {type(data).__name__}, but dockerd needs an "
             'object such as {"registry-mirrors": ["https://mirror.gcr.io"]}'
         )
     return data

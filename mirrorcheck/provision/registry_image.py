@@ -1,9 +1,10 @@
 """Choosing the lab's registry:2 image: the configured one, a local build, or a pull.
 
-Order: the configured image when the engine already has it; else, when Debian's
-docker-registry binary is installed, a FROM scratch image built from it under LOCAL_REPOSITORY;
-else a pull of the configured image. The built image holds the binary, the libraries `ldd`
-lists, the CA bundle, /bin/sleep (the lab's namespace holders run it) and a default config.
+Order: the configured image when the engine already has it. Else, when Debian's
+docker-registry binary is installed, a FROM scratch image built from it under
+LOCAL_REPOSITORY. Else a pull of the configured image. The built image contains the binary,
+the libraries `ldd` lists, the CA bundle, /bin/sleep (the lab's namespace holders run it) and
+a default config.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ def current_lab(lab_factory):
 
 
 def _in_daemon_namespaces(lab, command: list[str]) -> subprocess.CompletedProcess:
-    # The daemon's own mount namespace holds its hosts file and resolv.conf.
+    # The daemon's own mount namespace contains its hosts file and resolv.conf.
     return subprocess.run(
         ["nsenter", f"--target={lab.daemon.process.pid}", "--mount", "--net", "--", *command],
         capture_output=True, text=True, check=False, timeout=30,
