@@ -16,11 +16,11 @@ Kinds (`Kind`, or its string value):
 - unresolvable: the hop's name is commented out of hosts_file, in place, and put back on
   exit. A client using Go's built-in resolver may keep resolving the name for up to
   GO_HOSTS_CACHE_SECONDS after either change.
-- stall: the ping (GET /v2/) is forwarded; every other request is held unanswered until
+- stall: the ping (GET /v2/) is forwarded. Every other request gets no response until
   the outage ends.
-- http-503, http-429, manifest-unknown: registry error responses (see
-  `responses.decide` for which requests each kind answers).
-- tls-untrusted: a certificate for the hop's name from a fresh CA nobody trusts.
+- http-503, http-429, manifest-unknown: registry error responses (`responses.decide`
+  lists which requests each kind responds to).
+- tls-untrusted: a certificate for the hop's name from a fresh CA that no client trusts.
 - tls-wrong-name: a certificate from the lab CA for another name.
 - slow: each forwarded request waits SlowLink.delay_ms, and responses are paced to
   SlowLink.rate_kbit. The kernel here has no netem (CONFIG_NET_SCH_NETEM is not set), so

@@ -82,7 +82,7 @@ def die_with_parent(parent_pid: int) -> None:
 
 
 class Pacer:
-    """Limits bytes sent to rate_kbit kilobits per second (no limit when rate_kbit is 0)."""
+    """Rate limiter for the bytes sent: rate_kbit kilobits per second, unlimited when 0."""
 
     def __init__(self, rate_kbit: int) -> None:
         self.bytes_per_second = rate_kbit * 1000 / 8
@@ -106,8 +106,10 @@ class Pacer:
 
 
 class UpstreamConnection(http.client.HTTPConnection):
-    """A connection to the real hop that the redirect rule lets through (it has PROXY_MARK),
-    with TLS verified against the lab CA for the hop's host name."""
+    """A connection to the real hop, marked with PROXY_MARK so the redirect rule lets it through.
+
+    TLS is verified against the lab CA for the hop's host name.
+    """
 
     def __init__(self, hop: Hop, tls_context: ssl.SSLContext | None) -> None:
         super().__init__(hop.ip, hop.port, timeout=UPSTREAM_TIMEOUT_SECONDS)
@@ -129,7 +131,7 @@ class UpstreamConnection(http.client.HTTPConnection):
 
 
 class FaultHandler(http.server.BaseHTTPRequestHandler):
-    """Handles one client connection: TLS termination, then requests until it closes."""
+    """Handler of one client connection: TLS termination, then requests until it closes."""
 
     protocol_version = "HTTP/1.1"
     server: FaultServer
@@ -269,7 +271,7 @@ class FaultServer(http.server.ThreadingHTTPServer):
 
 
 def server_key_pair(config: ProxyConfig) -> certs.KeyPair:
-    """Return the certificate the proxy presents to the client for this outage kind."""
+    """Return the certificate and key the proxy presents to the client for this outage kind."""
     hop = config.hop
     if config.kind is Kind.TLS_UNTRUSTED:
         return certs.issue_server_cert(certs.new_ca("mirrorcheck untrusted CA"),
@@ -283,7 +285,7 @@ def server_key_pair(config: ProxyConfig) -> certs.KeyPair:
 def client_tls_context(config: ProxyConfig) -> ssl.SSLContext:
     pair = server_key_pair(config)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    # ssl loads a certificate chain only from files: they live for the duration of the call.
+    # ssl loads a certificate chain only from files, so they exist only during this call.
     with tempfile.TemporaryDirectory(prefix="mirrorcheck-proxy-") as directory:
         cert_path = Path(directory, "cert.pem")
         key_path = Path(directory, "key.pem")

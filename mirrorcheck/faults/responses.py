@@ -1,4 +1,4 @@
-"""What the fault proxy does with each request: forward it, reply with an error, or stall."""
+"""Actions of the fault proxy for each request: forward it, respond with an error, or stall."""
 
 from __future__ import annotations
 
@@ -23,17 +23,17 @@ RATE_LIMIT_MESSAGE = (
 
 @dataclass(frozen=True)
 class Forward:
-    """Send the request on to the hop."""
+    """Action that sends the request on to the hop."""
 
 
 @dataclass(frozen=True)
 class Stall:
-    """Read the request and send no response."""
+    """Action that reads the request and sends no response."""
 
 
 @dataclass(frozen=True)
 class Respond:
-    """Reply at once with this status, these headers and this body."""
+    """Action that responds at once with this status, these headers and this body."""
 
     status: int
     body: bytes
@@ -84,16 +84,16 @@ def _unavailable() -> Respond:
 
 
 def decide(kind: Kind, method: str, path: str, client_ip: str) -> Action:
-    """Return what the proxy does with one request for the given outage kind.
+    """Return the proxy's action for one request under the given outage kind.
 
-    - stall: forwards the ping (GET /v2/), stalls every other request.
-    - http-503: answers every request, the ping included, with 503 UNAVAILABLE.
-    - http-429: answers manifest GETs with 429 TOOMANYREQUESTS, as Docker Hub counts
-      only those as pulls; forwards the rest.
-    - manifest-unknown: answers manifest GET and HEAD with 404 MANIFEST_UNKNOWN;
+    - stall: forwards the ping (GET /v2/) and stalls every other request.
+    - http-503: responds to every request, the ping included, with 503 UNAVAILABLE.
+    - http-429: responds to manifest GETs with 429 TOOMANYREQUESTS, because Docker Hub
+      counts only those as pulls. It forwards the rest.
+    - manifest-unknown: responds to manifest GET and HEAD with 404 MANIFEST_UNKNOWN and
       forwards the rest.
-    - tls-untrusted, tls-wrong-name and slow: forward everything (the fault is in the
-      certificate or in the proxy's pacing).
+    - tls-untrusted, tls-wrong-name and slow: forward everything, because the fault is in
+      the certificate or in the proxy's pacing.
     """
     manifest = MANIFEST_PATH.match(path)
     if kind is Kind.STALL:

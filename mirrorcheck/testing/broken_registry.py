@@ -3,9 +3,9 @@
 It serves synthetic images over plain HTTP on 127.0.0.1 from memory: a Docker manifest list
 at `library/alpine:latest`, an OCI index at `library/nginx:alpine` and a Docker manifest at
 `library/python:3.11-slim`. With `require_token` it requires a bearer token from its own
-`/token` realm, which checks `credentials` when given. With `redirect_blobs` it answers blob
-requests with a 307 to `/storage/<digest>`, which needs no token, as object stores do. Each fault breaks one behaviour that a
-check verifies; with no fault, every check passes.
+`/token` realm, which checks `credentials` when given. With `redirect_blobs` it responds to
+blob requests with a 307 to `/storage/<digest>`, which needs no token, as object stores do.
+Each fault breaks one behaviour that a check verifies. With no fault, every check passes.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ _RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
 
 
 class Fault(enum.Enum):
+    """Faults the stand-in can switch on, each breaking one behaviour a check verifies."""
+
     WRONG_DIGEST = "wrong-digest"
     WRONG_MEDIA_TYPE = "wrong-media-type"
     HEAD_WITH_BODY = "head-with-body"

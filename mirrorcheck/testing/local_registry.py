@@ -96,7 +96,7 @@ class LocalRegistry:
             )
         self.directory.mkdir(parents=True, exist_ok=True)
         config_path = self.directory / f"{self.name}.json"
-        # JSON is YAML, which is what docker-registry reads.
+        # docker-registry reads YAML, and JSON is valid YAML.
         config_path.write_text(json.dumps(self._config()))
         environment = {**os.environ, "SSL_CERT_FILE": str(self.ca.ca_pem)}
         with open(self.log_path, "ab") as log_file:
