@@ -124,7 +124,7 @@ class RegistryAuth(AuthBase):
         cached = self._tokens_by_scope.get(scope_for(request) or "")
         if cached is not None and cached.expires_at > time.monotonic():
             request.headers["Authorization"] = f"Bearer {cached.value}"
-        request.register_hook("response", self._answer_challenge)
+        request.register_hook("response", self._respond_to_challenge)
         return request
 
     def token(self, challenge: Challenge, scope: str | None) -> str:
@@ -180,10 +180,14 @@ class RegistryAuth(AuthBase):
         lifetime = float(lifetime or DEFAULT_TOKEN_LIFETIME)
         return _Token(value, time.monotonic() + max(lifetime - EXPIRY_MARGIN, 1.0))
 
-    def _answer_challenge(self, response: requests.Response, **kwargs) -> requests.Response:
+    def _respond_to_challenge(self, response: requests.Response, **kwargs) -> requests.Response:
+        """Resend a request that got 401 once, with a bearer token or basic credentials.
+
+        A request that already carried Authorization is not resent, so its 401 is returned.
+        """
         request = response.request
-        already_answered = "Authorization" in request.headers
-        if response.status_code != 401 or already_answered:
+        already_authorized = "Authorization" in request.headers
+        if response.status_code != 401 or already_authorized:
             return response
 
         challenge = bearer_challenge(response)
@@ -198,8 +202,8 @@ class RegistryAuth(AuthBase):
         # Drain the 401 so its connection goes back to the pool, as requests' digest auth does.
         response.content
         response.close()
-        retry.deregister_hook("response", self._answer_challenge)
-        answered = response.connection.send(retry, **kwargs)
-        answered.history.append(response)
-        answered.request = retry
-        return answered
+        retry.deregister_hook("response", self._respond_to_challenge)
+        retried = response.connection.send(retry, **kwargs)
+        retried.history.append(response)
+        retried.request = retry
+        return retried

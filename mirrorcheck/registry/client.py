@@ -132,7 +132,7 @@ class RegistryClient:
             ) from None
 
     def ping(self) -> requests.Response:
-        """GET /v2/ without answering a challenge, so a 401 and its header stay visible."""
+        """GET /v2/ without responding to a challenge, so a 401 and its header stay visible."""
         return self.request("GET", "/v2/", authenticate=False)
 
     def manifest_response(self, method: str, repository: str, reference: str,

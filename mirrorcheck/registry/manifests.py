@@ -76,7 +76,7 @@ def sha256_digest(content: bytes) -> str:
 
 def _descriptor(entry: object, field_name: str) -> Descriptor:
     if not isinstance(entry, dict):
-        raise ManifestError(f"manifest field `{field_name}` holds {entry!r}, expected an object")
+        raise ManifestError(f"manifest field `{field_name}` contains {entry!r}, expected an object")
     try:
         return Descriptor(
             media_type=str(entry.get("mediaType", "")),
@@ -86,7 +86,8 @@ def _descriptor(entry: object, field_name: str) -> Descriptor:
         )
     except (KeyError, TypeError, ValueError):
         raise ManifestError(
-            f"descriptor in `{field_name}` lacks a `digest` string or an integer `size`: {entry!r}"
+            f"descriptor in `{field_name}` is missing a `digest` string or an integer "
+            f"`size`: {entry!r}"
         ) from None
 
 
