@@ -140,7 +140,7 @@ def check_value_types(document: dict, version: EngineVersion) -> list[Finding]:
         output = f"json: cannot unmarshal {mismatch.split()[0]} into Go"
         findings.append(_engine_error(
             "value-type",
-            f'"{key}" holds a JSON {mismatch}, but dockerd decodes it as Go {go_type}; dockerd '
+            f'"{key}" contains a JSON {mismatch}, but dockerd decodes it as Go {go_type}; dockerd '
             f"prints: json: cannot unmarshal {mismatch} into Go struct field Config.{key} "
             f"of type {element_type}.",
             _type_fix(key, go_type), key, output))

@@ -31,7 +31,7 @@ class Finding:
 
     @property
     def rejects_start(self) -> bool:
-        """Whether dockerd refuses to start with this file."""
+        """True when dockerd rejects this file at start-up and does not start."""
         return self.dockerd_output is not None
 
     def describe(self) -> str:

@@ -13,7 +13,7 @@ from mirrorcheck.config.syntax import explain_syntax_error
 
 @dataclass(frozen=True)
 class ParsedDocument:
-    """The parsed top-level object, or None, and the findings met while parsing."""
+    """The parsed top-level object, or None, and the findings found while parsing."""
 
     document: dict | None
     findings: list[Finding]
@@ -48,7 +48,7 @@ def _extra_data(text: str, error: json.JSONDecodeError, version: EngineVersion) 
     # Up to 20.10 dockerd decodes the first JSON value only and ignores what follows.
     finding = Finding(Severity.WARNING, "trailing-data",
                       f"daemon.json has more text after the top-level object at {where}; "
-                      f"dockerd {version} ignores it, but later releases refuse the file.", fix)
+                      f"dockerd {version} ignores it, but later releases reject the file.", fix)
     return ParsedDocument(document if isinstance(document, dict) else None, [finding])
 
 
@@ -76,7 +76,7 @@ def parse_document(text: str, version: EngineVersion) -> ParsedDocument:
         kind = {list: "array", str: "string", bool: "bool", type(None): "null"}.get(
             type(document), "number")
         return ParsedDocument(None, [_syntax_finding(
-            f"daemon.json holds a JSON {kind}, but dockerd needs an object.",
+            f"daemon.json contains a JSON {kind}, but dockerd needs an object.",
             'wrap the settings in an object, e.g. {"registry-mirrors": ["https://mirror.gcr.io"]}',
             f"cannot unmarshal {kind} into Go value")])
     return ParsedDocument(document, [])

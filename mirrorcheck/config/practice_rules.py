@@ -120,7 +120,7 @@ def check_mirror_transport(document: dict, version: EngineVersion) -> list[Findi
             findings.append(_finding(
                 Severity.WARNING, "plain-http-mirror",
                 f'registry-mirrors entry "{entry}" uses plain HTTP to {url.hostname}, so '
-                "anyone on the path can read the pulls and answer tag look-ups with other "
+                "anyone on the path can read the pulls and respond to tag look-ups with other "
                 "images.",
                 f"serve the mirror over HTTPS and write https://{url.host}", entry))
     return findings
