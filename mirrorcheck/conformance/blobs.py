@@ -42,7 +42,7 @@ def check_blob_head_gives_size(client: RegistryClient, repository: str,
 
 def check_blob_range_returns_206(client: RegistryClient, repository: str,
                                  blob: Descriptor) -> None:
-    # A full read first, so a pull-through cache holds the blob and serves it from storage.
+    # Read the blob in full first, so a pull-through cache stores it and serves it from storage.
     content = _download(client, repository, blob)
     start = min(10, max(len(content) - 1, 0))
     end = min(start + RANGE_LENGTH, len(content)) - 1

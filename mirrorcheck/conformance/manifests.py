@@ -63,7 +63,7 @@ def check_manifest_head_agrees_with_get(client: RegistryClient, sample: Manifest
     fetched = _get(client, sample, identifier)
     head = client.manifest_response("HEAD", sample.repository, identifier)
     expect_equal(f"status of HEAD {head.url}", 200, head.status_code,
-                 "HEAD must answer as GET does; dockerd resolves tags with HEAD")
+                 "HEAD must respond as GET does; dockerd resolves tags with HEAD")
     expect_equal(f"Docker-Content-Digest of HEAD {head.url}", fetched.manifest.digest,
                  head.headers.get("Docker-Content-Digest"),
                  "HEAD must name the digest of the manifest that GET returns")

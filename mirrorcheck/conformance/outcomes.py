@@ -1,6 +1,6 @@
 """The four outcomes of a check, kept apart: pass, fail, unsupported and error.
 
-A target that answers wrongly, or not at all, fails the check (CheckFailed). A feature the
+A target that responds wrongly, or not at all, fails the check (CheckFailed). A feature the
 target does not offer is unsupported (pytest.skip with the reason). Any other exception in a
 check is an error of the suite, and these hooks report it as ERROR instead of FAILED.
 """

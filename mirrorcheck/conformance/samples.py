@@ -1,8 +1,9 @@
-"""What the checks read from a target: one manifest per media type and blobs of one image.
+"""Samples the checks read from a target: one manifest per media type and blobs of one image.
 
 Resolution walks the target's references (the `--reference` image, and in the lab every
-critical image) once per target. A target fault met on the way is stored, not raised, so each
-check that needs the sample fails with it, instead of the suite erroring in a fixture.
+critical image) once per target. A target fault found on the way is stored, not raised. So
+each check that needs the sample fails with that fault, instead of the suite erroring in a
+fixture.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class ManifestSample:
 
 @dataclass
 class Samples:
-    """Manifests found per media type, blobs of one linux/amd64 image, and faults met."""
+    """Manifests found per media type, blobs of one linux/amd64 image, and target faults found."""
 
     repository: str
     manifests: dict[str, ManifestSample] = field(default_factory=dict)
@@ -46,7 +47,7 @@ class Samples:
     faults: list[str] = field(default_factory=list)
 
     def manifest(self, media_type: str) -> ManifestSample:
-        """Return the sample of a media type; fail with the faults met, or skip when absent."""
+        """Return the sample of a media type; fail with the faults found, or skip when absent."""
         sample = self.manifests.get(media_type)
         if sample is not None:
             return sample
@@ -58,7 +59,7 @@ class Samples:
         )
 
     def blob(self) -> Descriptor:
-        """Return the smallest layer of the image, failing with the faults met when there is none."""
+        """Return the smallest layer of the image, or fail with the faults found if there is none."""
         layers = [blob for blob in self.blobs if blob.media_type not in
                   (mediatypes.DOCKER_CONFIG, mediatypes.OCI_CONFIG)]
         if not layers:

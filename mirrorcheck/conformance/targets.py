@@ -66,7 +66,7 @@ def live_targets(mirrors: tuple[str, ...], reference: str,
 
 
 def mirror_entry(mirror) -> str:
-    """Return the daemon.json entry a lab mirror stands for (`.entry` or `.endpoint.entry`)."""
+    """Return the daemon.json entry that a lab mirror replaces (`.entry` or `.endpoint.entry`)."""
     entry = getattr(mirror, "entry", None)
     if entry is None:
         entry = mirror.endpoint.entry
@@ -82,7 +82,7 @@ def lab_targets(lab, reference: str, images: tuple[str, ...]) -> list[Target]:
 
 
 def skip_reason(lab, entry: str) -> str | None:
-    """Return why the lab built no mirror for a daemon.json entry, when it says so."""
+    """Return the lab's reason for building no mirror for a daemon.json entry, or None."""
     for skipped in getattr(lab, "skipped", None) or ():
         if str(skipped.entry) == entry:
             return skipped.reason

@@ -10,8 +10,8 @@ from mirrorcheck.conformance.outcomes import expect_equal, fail
 from mirrorcheck.registry import mediatypes
 from mirrorcheck.registry.client import RegistryClient
 
-# The sha256 of a fixed text: well formed, and no registry holds content with it.
 UNKNOWN_TAG = "mirrorcheck-no-such-tag"
+# A well-formed digest that no registry stores content for: the sha256 of a fixed text.
 UNKNOWN_DIGEST = "sha256:" + hashlib.sha256(b"mirrorcheck: content nobody stores").hexdigest()
 
 

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 
 def target_names(config: pytest.Config) -> tuple[list[str], str]:
-    """Return the target names known at collection, and why there are none when empty."""
+    """Return the target names known at collection, and the skip reason used when there are none."""
     settings = settings_of(config)
     if settings.mirrors:
         return list(settings.mirrors), ""
@@ -51,7 +51,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture(scope="session")
 def live_run(settings) -> bool:
-    """Whether the targets are live `--mirror` URLs, which must never be written to."""
+    """True when the targets are live `--mirror` URLs, which the suite must never write to."""
     return bool(settings.mirrors)
 
 

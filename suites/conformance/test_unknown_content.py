@@ -5,9 +5,9 @@ import pytest
 from mirrorcheck.conformance import unknown
 
 # distribution 2.8.2 in proxy mode returns 500 UNKNOWN for an unknown manifest digest (the
-# upstream's MANIFEST_UNKNOWN is only in the error detail). The lab's mirrors are that
+# upstream's MANIFEST_UNKNOWN is only in the error detail). The lab's mirrors run that
 # software, so in the lab this is a known deviation of the stand-in, not of the user's
-# mirror; against a live --mirror it fails like any other check.
+# mirror. Against a live --mirror the test fails like any other check.
 LAB_PROXY_DEVIATION = pytest.mark.xfail(
     strict=True,
     reason="the lab's registry:2 (distribution 2.8.2) proxy returns 500 UNKNOWN for an "
