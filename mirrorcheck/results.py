@@ -86,7 +86,7 @@ class BenchmarkFigure:
     """Pull times of one benchmark, in seconds, and its throughput in MB/s (10**6 bytes)."""
 
     name: str
-    path: str  # how the pull went, for example "daemon via mirror-a" or "client to hub"
+    path: str  # the route of the pull, for example "daemon via mirror-a" or "client to hub"
     image: str
     cache: CacheState
     min_seconds: float

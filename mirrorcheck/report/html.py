@@ -263,7 +263,8 @@ def suites(results: Results, outcomes: Outcomes) -> str:
         if not checks and not extra:
             continue
         title = _SUITE_TITLES.get(name, f"suites/{name}")
-        # The suite's own figures come first: they answer the question, the checks prove it.
+        # The suite's own figures come first because they are its result. The checks after them
+        # show that each figure measured what it claims.
         sections.append(_section(f"mirrorcheck-suite-{name}", title, extra + checks))
     return "".join(sections)
 

@@ -61,12 +61,16 @@ def resolve_reports_dir(config: pytest.Config) -> Path:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    """Point pytest-html and junitxml at the reports directory before they read their paths."""
+    """Reset the session's stores and point pytest-html and junitxml at the reports directory.
+
+    It runs first, so the report plugins read the paths set here.
+    """
     clear_registered_secrets()
     results_of(config)
     config.stash[OUTCOMES_KEY] = Outcomes()
     progress_module.bind(config)
-    # A collection-only run or an xdist worker tests nothing: the last real reports stay.
+    # A collection-only run tests nothing, and an xdist worker leaves reports to the controller.
+    # Neither sets report paths, so the last real reports stay.
     if hasattr(config, "workerinput") or config.option.collectonly:
         return
 
@@ -202,7 +206,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     try:
         write_summary(path, summary)
     except OSError as error:
-        log.error("summary.json not written to %s: %s", path, error.strerror)
+        log.error("writing summary.json to %s failed: %s", path, error.strerror)
         return
     log.info("summary written to %s", path)
 
