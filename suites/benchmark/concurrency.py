@@ -1,4 +1,4 @@
-"""How many blob downloads the daemon under test ran at once, read from a registry's access log.
+"""Concurrent blob downloads of the daemon under test, read from a registry's access log.
 
 registry:2 logs each response when it completes, with its duration, so every download is an
 interval [time - duration, time]. The peak number of overlapping intervals shows whether the
@@ -34,7 +34,7 @@ def parse_go_duration(text: str) -> float:
 
 def peak_overlap(intervals: list[tuple[float, float]],
                  tolerance: float = OVERLAP_TOLERANCE_SECONDS) -> int:
-    """Return the largest number of intervals (start, end) open at one moment.
+    """Return the maximum number of intervals (start, end) open at one moment.
 
     Each interval's end is moved earlier by tolerance, never before its start.
     """

@@ -58,8 +58,8 @@ def rounds() -> int:
 def benchmark_lab(lab_factory, daemon_json, pytestconfig) -> Lab:
     """A lab for the daemon.json under test, apart from the session lab of the other suites.
 
-    Benchmarks empty caches and refuse mirrors between rounds. In a lab of their own, that
-    state never reaches the checks of another suite.
+    Benchmarks empty caches and install the refused outage on mirrors between rounds. In a
+    lab of their own, that state never reaches the checks of another suite.
     """
     progress(pytestconfig, f"starting the benchmark lab for {daemon_json.path}")
     lab = lab_factory(daemon_json)

@@ -60,7 +60,7 @@ class PullRounds:
         return [outcome.seconds for outcome in self.outcomes]
 
     def reports(self) -> list[PullReport]:
-        """Return one PullReport a round, holding only the requests made during that round."""
+        """Return one PullReport per round, containing only the requests made during that round."""
         time.sleep(LOG_SETTLE_SECONDS)
         reports = []
         for outcome in self.outcomes:
@@ -73,7 +73,8 @@ class PullRounds:
 def refused_hop(mirror: LabRegistry) -> Hop:
     """Return the hop the daemon under test uses to reach a mirror."""
     endpoint = mirror.endpoint
-    # The daemon reaches a loopback mirror at 127.0.0.1, not at the holder's lab address.
+    # The daemon reaches a loopback mirror at 127.0.0.1, not at the namespace holder's lab
+    # address.
     # NOTE: only IPv4 is refused, so a daemon that resolves localhost to ::1 still reaches it.
     ip = "127.0.0.1" if endpoint.loopback else endpoint.ip
     return Hop(ip=ip, port=endpoint.port, tls=endpoint.tls, host_name=endpoint.host)
@@ -87,5 +88,6 @@ def mirrors_refused(lab: Lab) -> Iterator[None]:
         for mirror in lab.mirrors:
             stack.enter_context(outage("refused", namespace, refused_hop(mirror),
                                        run_id=lab.run.id))
-        log.info("refused %d mirror(s) for the daemon under test", len(lab.mirrors))
+        log.info("installed the refused outage on %d mirror(s) for the daemon under test",
+                 len(lab.mirrors))
         yield

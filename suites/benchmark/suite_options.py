@@ -1,7 +1,7 @@
 """Sizes and round counts of the benchmark suite, each overridable by an environment variable.
 
-Defaults keep a full run to a few minutes on a small machine; a nightly job with time to
-spare raises the rounds for steadier medians.
+The defaults aim to keep a full run to a few minutes on a small machine. A nightly job with
+time to spare can raise the rounds for steadier medians.
 """
 
 from __future__ import annotations
@@ -54,20 +54,24 @@ def sizes_from_env(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def benchmark_rounds() -> int:
-    """Rounds each benchmark runs (env MIRRORCHECK_BENCHMARK_ROUNDS, default 3)."""
+    """Return the rounds each benchmark runs (env MIRRORCHECK_BENCHMARK_ROUNDS, default 3)."""
     return int_from_env(ROUNDS_ENV, DEFAULT_ROUNDS)
 
 
 def layer_sizes_mb() -> tuple[int, ...]:
-    """Layer sizes of the layer-size benchmark, in MB (env MIRRORCHECK_BENCHMARK_LAYER_SIZES_MB)."""
+    """Return the layer sizes of the layer-size benchmark, in MB.
+
+    The environment variable MIRRORCHECK_BENCHMARK_LAYER_SIZES_MB overrides the default.
+    """
     return sizes_from_env(LAYER_SIZES_ENV, DEFAULT_LAYER_SIZES_MB)
 
 
 def concurrency_levels(daemon_json_data: dict) -> list[tuple[str, int]]:
     """Return (label, max-concurrent-downloads) pairs: 1, 3 and the daemon.json's value.
 
-    The daemon.json's value is dockerd's default of 3 when the key is absent; a value equal
-    to 1 or 3 is compared once, under the daemon.json label.
+    When the key is absent, the daemon.json's value is dockerd's default of 3. A value equal
+    to 1 or 3 is compared once, under the daemon.json label. A value that is not an integer
+    of 1 or more gets no level of its own.
     """
     configured = daemon_json_data.get("max-concurrent-downloads",
                                       DOCKERD_DEFAULT_MAX_CONCURRENT_DOWNLOADS)

@@ -82,7 +82,7 @@ def test_max_concurrent_downloads(benchmark, concurrency_lab, concurrency, round
 
 
 def _peak_downloads(lab, mirror, pulls: PullRounds, layers: set[str]) -> int:
-    """Return the most layer downloads the daemon ran at once in any round."""
+    """Return the maximum number of concurrent layer downloads by the daemon in any round."""
     time.sleep(LOG_SETTLE_SECONDS)
     entries = mirror.access_log(since=pulls.outcomes[0].started_at)
     peak = 0

@@ -1,5 +1,8 @@
-"""Pull times of the daemon under test for each critical image: via a mirror, cold and warm,
-and via the hub with every mirror refused."""
+"""Pull times of the daemon under test for each critical image.
+
+Pulls go via a mirror, cold and warm, and via the hub while every mirror resets the daemon's
+connections (the refused outage).
+"""
 
 from __future__ import annotations
 
@@ -68,7 +71,7 @@ def test_daemon_via_hub_mirrors_refused(benchmark, benchmark_lab, image, rounds,
     checks.check_rounds_served_by(reports, "hub")
     mirrors = len(benchmark_lab.mirrors)
     # The hub stores every image, so a round through it is neither cold nor warm in the
-    # mirror sense; "cold" records that the daemon held nothing and had to fail over.
+    # mirror sense. "cold" records that the daemon had nothing cached and had to fail over.
     record_figures(benchmark, results, pytestconfig,
                    path=f"daemon via hub, {mirrors} mirror(s) refused",
                    image=image, cache="cold", size_bytes=_size(benchmark_lab, image, settings),
