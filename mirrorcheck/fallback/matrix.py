@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from mirrorcheck.faults import Kind
 from mirrorcheck.fallback.runner import ScenarioResult, ScenarioRunner
-from mirrorcheck.fallback.scenarios import DAEMON, Scenario
+from mirrorcheck.fallback.scenarios import DAEMON, HUB, HopSpec, Scenario
 from mirrorcheck.lab.lab import Lab
 
 log = logging.getLogger(__name__)
@@ -18,11 +18,17 @@ log = logging.getLogger(__name__)
 EXPECTED_COST = {Kind.STALL: 4, Kind.BLACKHOLE: 3, Kind.UNRESOLVABLE: 2, Kind.SLOW: 2}
 
 
-def expected_cost(scenario: Scenario) -> int:
-    """Rank a scenario by how long it is expected to take (higher is longer)."""
+def expected_cost(scenario: Scenario, mirrors_serve: bool = True) -> int:
+    """Rank a scenario by how long it is expected to take (higher is longer).
+
+    With mirrors serving, the daemon does not contact the hub, so an outage of its own link
+    to the hub costs nothing extra.
+    """
     costs = [0]
     for outage in scenario.outages:
-        if outage.kind is Kind.BLACKHOLE and outage.hop.client != DAEMON:
+        if outage.hop == HopSpec(DAEMON, HUB) and mirrors_serve:
+            costs.append(1)
+        elif outage.kind is Kind.BLACKHOLE and outage.hop.client != DAEMON:
             # A mirror with a blackholed upstream stalls its pulls until the hard timeout.
             costs.append(EXPECTED_COST[Kind.STALL])
         else:
@@ -39,7 +45,9 @@ def run_matrix(scenarios: list[Scenario], start_lab: Callable[[], Lab], images: 
     worker threads as each scenario finishes.
     """
     pending: queue.Queue[Scenario] = queue.Queue()
-    ordered = sorted(scenarios, key=lambda s: (s.id != "baseline", -expected_cost(s)))
+    mirrors_serve = any(o.hop.target != HUB for s in scenarios for o in s.outages)
+    ordered = sorted(scenarios,
+                     key=lambda s: (s.id != "baseline", -expected_cost(s, mirrors_serve)))
     for scenario in ordered:
         pending.put(scenario)
 
