@@ -66,6 +66,9 @@ OPTIONS = (
     Option("--pull-timeout", "MIRRORCHECK_PULL_TIMEOUT",
            "seconds after which a pull by the daemon under test is stopped and recorded as hung "
            "(default: 75)", 75.0, float),
+    Option("--finding-pull-timeout", "MIRRORCHECK_FINDING_PULL_TIMEOUT",
+           "seconds after which a pull in a fallback finding scenario (stall, slow link, "
+           "multi-hop outage) is stopped and recorded as hung (default: 30)", 30.0, float),
     Option("--failover-budget", "MIRRORCHECK_FAILOVER_BUDGET",
            "seconds a pull may take in a single-hop outage before the gate fails (default: 60)",
            60.0, float),
@@ -100,6 +103,7 @@ class Settings:
     layer_size: int
     lab_start_timeout: float
     pull_timeout: float
+    finding_pull_timeout: float
     failover_budget: float
     request_timeout: float
     workers: int

@@ -37,7 +37,7 @@ def expected_cost(scenario: Scenario, mirrors_serve: bool = True) -> int:
 
 
 def run_matrix(scenarios: list[Scenario], start_lab: Callable[[], Lab], images: tuple[str, ...],
-               pull_timeout: float, workers: int,
+               pull_timeout: float, finding_pull_timeout: float, workers: int,
                report: Callable[[ScenarioResult], None]) -> dict[str, ScenarioResult]:
     """Run scenarios on up to `workers` labs and return their results by scenario id.
 
@@ -55,7 +55,8 @@ def run_matrix(scenarios: list[Scenario], start_lab: Callable[[], Lab], images: 
     errors: list[BaseException] = []
     threads = [
         threading.Thread(target=_work, name=f"fallback-lab-{number}",
-                         args=(pending, start_lab, images, pull_timeout, results, errors, report))
+                         args=(pending, start_lab, images, (pull_timeout, finding_pull_timeout),
+                               results, errors, report))
         for number in range(max(1, min(workers, len(scenarios))))
     ]
     for thread in threads:
@@ -68,9 +69,9 @@ def run_matrix(scenarios: list[Scenario], start_lab: Callable[[], Lab], images: 
 
 
 def _work(pending: queue.Queue, start_lab: Callable[[], Lab], images: tuple[str, ...],
-          pull_timeout: float, results: dict, errors: list, report) -> None:
+          timeouts: tuple[float, float], results: dict, errors: list, report) -> None:
     try:
-        runner = ScenarioRunner(start_lab(), images, pull_timeout)
+        runner = ScenarioRunner(start_lab(), images, *timeouts)
     except BaseException as error:  # the main thread re-raises it when no lab could start
         log.error("a fallback lab could not start: %s", error)
         errors.append(error)

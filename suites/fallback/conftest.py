@@ -95,7 +95,8 @@ def fallback_results(request, settings, lab_factory, daemon_json, results) -> di
         _record(results, result)
 
     return run_matrix(scenarios, lambda: lab_factory(daemon_json), settings.images,
-                      settings.pull_timeout, settings.workers, finished)
+                      settings.pull_timeout, settings.finding_pull_timeout, settings.workers,
+                      finished)
 
 
 @pytest.fixture

@@ -64,9 +64,10 @@ def test_finding_scenario_is_measured_and_cleaned_up(scenario, scenario_result, 
     """Stall, slow-link and multi-hop scenario is measured and leaves nothing behind."""
     measured = {image.image for image in scenario_result.images}
     overdue = [image.report.summary() for image in scenario_result.images
-               if image.report.seconds > settings.pull_timeout + 30]
+               if image.report.seconds > settings.finding_pull_timeout + 30]
 
     assert measured == set(settings.images), f"images without a result: {set(settings.images) - measured}"
-    assert not overdue, f"pulls outlived the hard timeout of {settings.pull_timeout:.0f} s: {overdue}"
+    assert not overdue, (f"pulls outlived the finding timeout of "
+                         f"{settings.finding_pull_timeout:.0f} s: {overdue}")
     assert not scenario_result.leftovers, f"the outage left {scenario_result.leftovers}"
     assert scenario_result.egress_dropped == 0, "the daemon tried to reach outside the lab"
