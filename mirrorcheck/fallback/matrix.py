@@ -14,7 +14,8 @@ from mirrorcheck.lab.lab import Lab
 
 log = logging.getLogger(__name__)
 
-# Longest first, so the slow scenarios overlap instead of trailing at the end.
+# Scenarios expected to take longest start first, so they overlap instead of trailing
+# at the end.
 EXPECTED_COST = {Kind.STALL: 4, Kind.BLACKHOLE: 3, Kind.UNRESOLVABLE: 2, Kind.SLOW: 2}
 
 

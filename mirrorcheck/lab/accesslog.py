@@ -39,7 +39,7 @@ class Request:
         """Return whether this response gave the client what it requested.
 
         A HEAD counts: dockerd resolves a tag with HEAD, and when it already has that digest
-        it asks nothing more.
+        it requests nothing more.
         """
         if self.method not in ("GET", "HEAD"):
             return False

@@ -129,7 +129,7 @@ def _clean_environment(layout: DaemonLayout) -> dict[str, str]:
 
 
 class DaemonProcess:
-    """One running dockerd; start() waits until its socket answers or the process exits."""
+    """One running dockerd; start() waits until its socket responds or the process exits."""
 
     def __init__(self, layout: DaemonLayout, netns_path: str | None = None) -> None:
         self.layout = layout
@@ -166,12 +166,12 @@ class DaemonProcess:
             output = self.output()
             self.stop()
             raise LabError(
-                f"the daemon under test did not answer on {self.layout.socket} within "
+                f"the daemon under test did not respond on {self.layout.socket} within "
                 f"{timeout:.0f} s; dockerd printed:\n{output[-2000:]}"
             )
 
     def wait_until_ready(self, timeout: float) -> bool:
-        """Poll the API socket until it answers (True) or the process exits or time runs out."""
+        """Poll the API socket until it responds (True), the process exits, or time runs out."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -231,7 +231,7 @@ def _reap(pid: int) -> None:
 
 
 def ping_socket(path: Path) -> bool:
-    """Return whether a Docker API answers `GET /_ping` with OK on the unix socket at path."""
+    """Return whether a Docker API responds OK to `GET /_ping` on the unix socket at path."""
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
             client.settimeout(2)

@@ -1,7 +1,7 @@
 """Synthetic images that dockerd can pull and unpack: gzip layers, configs, manifests, indexes.
 
 The lab's hub and the tests' local registries are seeded with these. Layers hold one file of
-random bytes, so gzip cannot shrink them and sizes mean what they say. Without a seed the
+random bytes, so gzip cannot shrink them and a layer is as large as requested. Without a seed the
 bytes come from os.urandom, so every build is a new image. With a seed they come from a
 generator seeded with it, so the same arguments always give the same digests.
 
@@ -213,6 +213,6 @@ def kind_for_position(position: int) -> str:
     """Return the manifest kind of the critical image at this position in the list.
 
     The first three carry a Docker manifest list, an OCI index and an OCI manifest by tag, so
-    every media type a mirror must serve is reachable by tag; the rest are Docker v2.
+    every media type a mirror must serve is reachable by tag. The rest are Docker v2.
     """
     return {0: "docker-list", 1: "oci-index", 2: "oci"}.get(position, "docker")

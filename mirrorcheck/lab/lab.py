@@ -20,7 +20,6 @@ from pathlib import Path
 
 import docker
 import docker.errors
-import requests
 from docker.types import IPAMConfig, IPAMPool
 
 from mirrorcheck.daemon_json import DaemonJson
@@ -333,7 +332,3 @@ def start_lab(config: LabConfig, client: docker.DockerClient | None = None) -> L
              network_name, lab.seconds_to_start, len(lab.mirrors))
     return lab
 
-
-def hub_request(lab: Lab, path: str) -> requests.Response:
-    """GET a path from the hub, from the host (for tests and checks)."""
-    return lab.hub.session.get(f"{lab.hub.host_url}{path}", timeout=10)

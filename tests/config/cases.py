@@ -20,7 +20,7 @@ BACKGROUND_RULES = frozenset({"log-rotation-missing", "live-restore-off", "singl
 
 @dataclass(frozen=True)
 class Case:
-    """One input, the rule ids it must raise (errors and warnings), and the engine's answer."""
+    """One input, the rule ids it must raise (errors and warnings), and the engine's verdict."""
 
     name: str
     text: str
