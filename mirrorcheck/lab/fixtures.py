@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import docker
+import requests
 import pytest
 
 from mirrorcheck import daemon_json as daemon_json_module
@@ -135,14 +136,21 @@ def target_docker_info(settings: Settings, request: pytest.FixtureRequest) -> di
     That is --docker-host (or DOCKER_HOST) when given, else the lab's daemon under test.
     """
     if settings.docker_host:
-        client = docker.DockerClient(base_url=settings.docker_host, timeout=10)
-        try:
-            return client.info()
-        except docker.errors.DockerException as error:
-            raise LabError(
-                f"cannot read docker info from {settings.docker_host}: {error}; "
-                "check --docker-host or DOCKER_HOST"
-            ) from None
-        finally:
-            client.close()
+        return read_docker_info(settings.docker_host)
     return request.getfixturevalue("lab").daemon.info()
+
+
+def read_docker_info(docker_host: str) -> dict:
+    """Return `docker info` of the daemon at docker_host, raising LabError when it fails."""
+    try:
+        client = docker.DockerClient(base_url=docker_host, timeout=10)
+    except docker.errors.DockerException as error:
+        raise LabError(f"cannot connect to the daemon at {docker_host}: {error}; "
+                       "check --docker-host or DOCKER_HOST") from None
+    try:
+        return client.info()
+    except (docker.errors.DockerException, requests.RequestException) as error:
+        raise LabError(f"cannot read docker info from {docker_host}: {error}; "
+                       "check --docker-host or DOCKER_HOST") from None
+    finally:
+        client.close()

@@ -32,7 +32,9 @@ from mirrorcheck.lab.pki import LabAuthority
 from mirrorcheck.lab.pulls import PullReport
 from mirrorcheck.lab.registry import LabRegistry, RegistrySpec, upstream_for
 from mirrorcheck.lab.run import Run, current_run, remove_netns_names
-from mirrorcheck.lab.topology import DOCKER_HUB_NAMES, Endpoint, SkippedEntry, Topology, plan
+from mirrorcheck.lab.topology import (
+    DOCKER_HUB_NAMES, Endpoint, SkippedEntry, Topology, is_ip_literal, plan,
+)
 from mirrorcheck.registry import RegistryClient, RegistryError
 
 log = logging.getLogger(__name__)
@@ -196,20 +198,12 @@ def _write_pki(lab: Lab) -> None:
     hub = lab.topology.hub
     lab.authority.issue(list(DOCKER_HUB_NAMES), [hub.ip]).write(pki, hub.name)
     for mirror in lab.topology.mirrors:
-        names = [mirror.host] if not _is_ip(mirror.host) else []
-        addresses = [mirror.ip] + ([mirror.host] if _is_ip(mirror.host) else [])
+        names = [mirror.host] if not is_ip_literal(mirror.host) else []
+        addresses = [mirror.ip] + ([mirror.host] if is_ip_literal(mirror.host) else [])
         if mirror.loopback:
             names = sorted({*names, "localhost"})
             addresses = sorted({*addresses, "127.0.0.1"})
         lab.authority.issue(names, addresses).write(pki, mirror.name)
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-        return True
-    except ValueError:
-        return False
 
 
 def _registry_spec(lab: Lab, endpoint: Endpoint, network_name: str, holder_id: str | None) -> RegistrySpec:

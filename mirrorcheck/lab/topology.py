@@ -106,7 +106,8 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _is_ip_literal(host: str) -> bool:
+def is_ip_literal(host: str) -> bool:
+    """Return whether host is an IP address rather than a name."""
     try:
         ipaddress.ip_address(host)
         return True
@@ -135,7 +136,7 @@ def _skip_reason(entry: object, parts, seen: dict[str, str]) -> str | None:
     key = f"{parts.scheme}://{parts.hostname}:{_port_of(parts)}"
     if key in seen:
         return f"duplicate of {seen[key]}: dockerd drops repeated mirrors"
-    if _is_ip_literal(parts.hostname) and not _is_loopback(parts.hostname):
+    if is_ip_literal(parts.hostname) and not _is_loopback(parts.hostname):
         # NOTE: serving a fixed outside address would need a second lab network around it.
         return "an IP address that the lab cannot give to a container; use a host name"
     return None

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 
-import docker
-import docker.errors
 import pytest
 
 from mirrorcheck import daemon_json as daemon_json_module
@@ -17,7 +15,6 @@ from mirrorcheck.config.evaluation import evaluate
 from mirrorcheck.config.findings import Finding
 from mirrorcheck.config.parsing import parse_document
 from mirrorcheck.config.recording import record_correction, record_findings
-from mirrorcheck.errors import MirrorcheckError
 from mirrorcheck.results import results_of
 
 log = logging.getLogger(__name__)
@@ -30,17 +27,10 @@ def daemon_json_text(settings) -> str:
 
 
 @pytest.fixture(scope="session")
-def engine_version(settings) -> EngineVersion:
+def engine_version(settings, request) -> EngineVersion:
     """The target engine's version: --docker-host's ServerVersion, else the host's dockerd."""
     if settings.docker_host:
-        try:
-            client = docker.DockerClient(base_url=settings.docker_host, timeout=30)
-            return version_from_docker_info(client.info())
-        except docker.errors.DockerException as error:
-            raise MirrorcheckError(
-                f"cannot read docker info from {settings.docker_host}: {error}; check "
-                "--docker-host or DOCKER_HOST"
-            ) from None
+        return version_from_docker_info(request.getfixturevalue("target_docker_info"))
     return host_engine_version()
 
 
