@@ -37,7 +37,9 @@ def _empty_file(version: EngineVersion) -> ParsedDocument:
 
 
 def _extra_data(text: str, error: json.JSONDecodeError, version: EngineVersion) -> ParsedDocument:
-    document, _ = json.JSONDecoder().raw_decode(text)
+    # raw_decode does not skip leading whitespace, which json.loads does.
+    start = len(text) - len(text.lstrip(" \t\n\r"))
+    document, _ = json.JSONDecoder().raw_decode(text, start)
     where = f"line {error.lineno}, column {error.colno}"
     fix = "remove everything after the closing brace of the top-level object"
     if version.at_least(23):
@@ -49,7 +51,9 @@ def _extra_data(text: str, error: json.JSONDecodeError, version: EngineVersion) 
     finding = Finding(Severity.WARNING, "trailing-data",
                       f"daemon.json has more text after the top-level object at {where}; "
                       f"dockerd {version} ignores it, but later releases reject the file.", fix)
-    return ParsedDocument(document if isinstance(document, dict) else None, [finding])
+    if not isinstance(document, dict):
+        return ParsedDocument(None, [_not_an_object(document), finding])
+    return ParsedDocument(document, [finding])
 
 
 def parse_document(text: str, version: EngineVersion) -> ParsedDocument:
@@ -73,10 +77,14 @@ def parse_document(text: str, version: EngineVersion) -> ParsedDocument:
             "write a flat JSON object of daemon options", "")])
 
     if not isinstance(document, dict):
-        kind = {list: "array", str: "string", bool: "bool", type(None): "null"}.get(
-            type(document), "number")
-        return ParsedDocument(None, [_syntax_finding(
-            f"daemon.json contains a JSON {kind}, but dockerd needs an object.",
-            'wrap the settings in an object, e.g. {"registry-mirrors": ["https://mirror.gcr.io"]}',
-            f"cannot unmarshal {kind} into Go value")])
+        return ParsedDocument(None, [_not_an_object(document)])
     return ParsedDocument(document, [])
+
+
+def _not_an_object(document: object) -> Finding:
+    kind = {list: "array", str: "string", bool: "bool", type(None): "null"}.get(
+        type(document), "number")
+    return _syntax_finding(
+        f"daemon.json contains a JSON {kind}, but dockerd needs an object.",
+        'wrap the settings in an object, e.g. {"registry-mirrors": ["https://mirror.gcr.io"]}',
+        f"cannot unmarshal {kind} into Go value")

@@ -59,6 +59,8 @@ CASES = (
     case("array at top level", '["https://mirror.gcr.io"]', errors="syntax", starts=False),
     case("text after the object", "{" + GOOD + "} # note", warnings="trailing-data",
          starts=True),
+    case("array then more text after whitespace", ' ["https://mirror.gcr.io"] 2',
+         errors="syntax", warnings="trailing-data", starts=False),
 
     # Engine rules: mirrors.
     case("mirror without scheme", '{"registry-mirrors": ["mirror.example.com"]}',

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from mirrorcheck.config.correction import correct
@@ -49,6 +49,7 @@ def test_evaluate_handles_any_document(document, version):
 
 @settings(max_examples=300, deadline=2000)
 @given(text=st.text(max_size=200), version=VERSIONS)
+@example(text=" 00", version="20.10.24")
 def test_evaluate_handles_any_text(text, version):
     _check(evaluate(text, version))
 
